@@ -1,0 +1,1 @@
+"""Facts about a module that every rule reads: imports, scopes, bindings, Hugging Face objects and their uses."""

@@ -1,0 +1,179 @@
+"""The one engine behind every front door: prefilter, one libcst parse, one traversal, every enabled rule.
+
+``lint_source`` is what the CLI, the flake8 plugin and the tests call. It never raises for a file's
+content: a file that cannot be parsed gives one HF000 finding (the CLI shows it; flake8 drops it and
+reports E999 itself), and an exception inside a rule drops that rule's findings for the file and
+reports HF000 naming the rule, while the other rules' findings survive.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+from . import noqa
+from .config import Settings
+from .finding import Edit, Finding, Fix
+from .prefilter import Features, mentions_hugging_face, scan
+from .rules import Rule, all_rules
+
+INTERNAL = "HF000"
+
+
+class FileContext:
+    """What a rule sees: the file's analysis facts, its settings, and positions on demand."""
+
+    def __init__(self, filename: str, module, analyzer, settings: Settings):
+        self.filename = filename
+        self.module = module
+        self.facts = analyzer
+        self.settings = settings
+        self._positions = None
+
+    def position(self, node):
+        """``CodeRange`` of a node. Computed once per file, and only for files with findings:
+        libcst's PositionProvider costs more than the parse itself."""
+        if self._positions is None:
+            from libcst.metadata import MetadataWrapper, PositionProvider
+
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        return self._positions[node]
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    parsed: bool = False  # libcst parsed the file (False when the prefilter skipped it)
+    rule_seconds: dict = field(default_factory=dict)
+
+
+def decode(data: bytes) -> str:
+    """Source bytes to text the way Python reads them (coding cookie, BOM), never raising."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        text = data.decode("utf-8", errors="replace")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def enabled_rules(settings: Settings, filename: Optional[str]) -> list[type[Rule]]:
+    return [r for r in all_rules() if settings.is_enabled(r.code, r.default_enabled, filename)]
+
+
+def lint_source(source: str | bytes, filename: str = "<stdin>", settings: Optional[Settings] = None, *,
+                tree: Optional[ast.AST] = None, rules: Optional[Sequence[type[Rule]]] = None,
+                apply_noqa: bool = True, report_parse_errors: bool = True) -> Result:
+    settings = settings or Settings()
+    text = decode(source) if isinstance(source, bytes) else source
+    result = Result()
+    if not mentions_hugging_face(text):
+        return result
+    exempt = noqa.file_exemption(text)
+    if exempt is not None and not exempt:
+        return result
+    candidates = list(rules) if rules is not None else enabled_rules(settings, filename)
+    if exempt:
+        candidates = [r for r in candidates if not r.code.startswith(tuple(exempt))]
+    if not candidates:
+        return result
+    if tree is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text, filename)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None  # libcst may still read it (newer syntax); its verdict decides
+    if tree is not None:
+        try:
+            features = scan(tree)
+        except RecursionError:
+            features = None
+        if features is not None:
+            candidates = [r for r in candidates if r.may_match(features)]
+            if not candidates:
+                return result
+    return _lint_parsed(text, filename, settings, candidates, apply_noqa, report_parse_errors, result)
+
+
+def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_parse_errors, result) -> Result:
+    import libcst as cst
+
+    from .analysis.bindings import Analyzer
+    from .analysis.walk import walk
+
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        if report_parse_errors:
+            result.findings.append(Finding(filename, exc.raw_line or 1, max(exc.raw_column, 0), INTERNAL,
+                                           f"cannot parse: {exc.message}", name="parse-error"))
+        return result
+    except (RecursionError, MemoryError, Exception) as exc:  # noqa: BLE001 - a host must never crash
+        if report_parse_errors:
+            result.findings.append(Finding(filename, 1, 0, INTERNAL, f"cannot parse: {type(exc).__name__}: {exc}",
+                                           name="parse-error"))
+        return result
+    result.parsed = True
+    analyzer = Analyzer(module)
+    ctx = FileContext(filename, module, analyzer, settings)
+    rules = [cls(ctx) for cls in rule_classes]
+    hooked = [r for r in rules if any(n.startswith(("visit_", "leave_")) for n in dir(type(r)))]
+    try:
+        walk(module, [analyzer, *hooked])
+    except RecursionError:
+        result.findings.append(Finding(filename, 1, 0, INTERNAL, "file too deeply nested to analyse",
+                                       name="internal-error"))
+        return result
+    except Exception as exc:  # noqa: BLE001
+        result.findings.append(Finding(filename, 1, 0, INTERNAL,
+                                       f"internal error in analysis: {type(exc).__name__}: {exc}",
+                                       name="internal-error"))
+        return result
+    lines = text.splitlines()
+    findings: list[Finding] = []
+    for rule in rules:
+        try:
+            produced = [_to_finding(ctx, rule, rep) for rep in rule.check()]
+        except Exception as exc:  # noqa: BLE001 - contain the rule, keep the others
+            findings.append(Finding(filename, 1, 0, INTERNAL,
+                                    f"internal error in rule {rule.code} {rule.name}: {type(exc).__name__}: {exc}",
+                                    name="internal-error"))
+            continue
+        findings.extend(produced)
+    if apply_noqa:
+        findings = [f for f in findings
+                    if f.code == INTERNAL or not (0 < f.line <= len(lines) and noqa.is_suppressed(f.code, lines[f.line - 1]))]
+    result.findings = dedupe(findings)
+    return result
+
+
+def _to_finding(ctx: FileContext, rule: Rule, report) -> Finding:
+    rng = ctx.position(report.node)
+    fix = None
+    if report.replacements:
+        edits = []
+        for rep in report.replacements:
+            r = ctx.position(rep.node)
+            if rep.insert_after:
+                edits.append(Edit(r.end.line, r.end.column, r.end.line, r.end.column, rep.code))
+            else:
+                edits.append(Edit(r.start.line, r.start.column, r.end.line, r.end.column, rep.code))
+        fix = Fix("safe" if report.fix_safe else "unsafe", tuple(edits), report.fix_message)
+    return Finding(ctx.filename, rng.start.line, rng.start.column, rule.code, report.message, name=rule.name,
+                   end_line=rng.end.line, end_column=rng.end.column, fix=fix)
+
+
+def dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for f in sorted(findings, key=Finding.sort_key):
+        key = (f.filename, f.cell, f.line, f.column, f.code, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
