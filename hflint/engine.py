@@ -165,7 +165,7 @@ def _to_finding(ctx: FileContext, rule: Rule, report) -> Finding:
                 edits.append(Edit(r.start.line, r.start.column, r.end.line, r.end.column, rep.code))
         fix = Fix("safe" if report.fix_safe else "unsafe", tuple(edits), report.fix_message)
     return Finding(ctx.filename, rng.start.line, rng.start.column, rule.code, report.message, name=rule.name,
-                   end_line=rng.end.line, end_column=rng.end.column, fix=fix)
+                   end_line=rng.end.line, end_column=rng.end.column, fix=fix, data=report.data)
 
 
 def dedupe(findings: Iterable[Finding]) -> list[Finding]:

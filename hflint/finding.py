@@ -38,6 +38,8 @@ class Finding:
     end_column: int = 0
     cell: int | None = None
     fix: Fix | None = field(default=None, compare=False)
+    # Structured facts behind the message (checkpoints, field names, ...) for runtime verification.
+    data: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def url(self) -> str:

@@ -58,6 +58,7 @@ class Report:
     replacements: list[Replacement] = field(default_factory=list)
     fix_safe: bool = True
     fix_message: str = ""
+    data: dict = field(default_factory=dict)  # structured facts for `hflint check --verify`
 
 
 class Rule:
