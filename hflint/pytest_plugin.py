@@ -1,0 +1,1 @@
+"""pytest plugin: runtime verification around tests (see hflint.runtime). Being built."""
