@@ -60,6 +60,27 @@ class QName(Value):
         return f"QName({self.qualname})"
 
 
+class Instance(Value):
+    """The result of calling something outside transformers by its qualified name: ``KMeans(5)``, ``faiss.IndexFlatIP(d)``."""
+
+    __slots__ = ("qualname",)
+
+    def __init__(self, qualname: str):
+        self.qualname = qualname
+
+
+@dataclass
+class CallSite:
+    """Every call in a scope, in order: ``name`` is the method or function's last name."""
+
+    seq: int
+    name: str
+    callee: str
+    node: cst.Call
+    cond: tuple
+    receiver: "Value"
+
+
 class ClassRef(Value):
     """A class defined in this file."""
 
@@ -91,6 +112,7 @@ class Scope:
         self.bases: list[str] = []
         self.class_scope: Optional[Scope] = None
         self.returns: list[tuple[int, cst.Return, Value]] = []
+        self.calls: list[CallSite] = []
         self.children: list[Scope] = []
         self.decorators: list[str] = []
         if parent is not None:
@@ -144,6 +166,7 @@ class Analyzer:
         self.values: dict[int, Value] = {}
         self.cond: tuple = ()
         self._branches: dict[int, tuple] = {}
+        self.branch_nodes: dict[int, cst.CSTNode] = {}  # id -> the If/While/... a cond marker names
         self._pushed_branches: set[int] = set()
         self._scope_of_node: dict[int, Scope] = {}
         self._saved: dict[int, Scope] = {}
@@ -421,12 +444,16 @@ class Analyzer:
         args = [(a, self.eval(a.value)) for a in node.args]
         if isinstance(callee, QName):
             callee_name = callee.qualname
+        elif isinstance(receiver, Instance):
+            callee_name = receiver.qualname + "." + method
         elif isinstance(func, cst.Call):  # nn.CosineSimilarity()(a, b)
             inner = self.eval(func.func)
             callee_name = (inner.qualname if isinstance(inner, QName) else dotted_name(func.func)) + "()"
         else:
             callee_name = dotted_name(func)
 
+        last = method or (func.value if isinstance(func, cst.Name) else "")
+        self.scope.calls.append(CallSite(self._next(), last, callee_name, node, self.cond, receiver))
         # record the uses of every tracked argument
         pos = 0
         for a, v in args:
@@ -477,7 +504,8 @@ class Analyzer:
             return self._load(node, head, cls_export, last, args) if cls_export else UNKNOWN
         export = export_name(qualname)
         if export is None:
-            return self._tensor_function(node, qualname, args)
+            result = self._tensor_function(node, qualname, args)
+            return Instance(qualname) if result is UNKNOWN else result
         kind = classify(export)
         if kind.role == "pipeline":
             return self._pipeline(node, qualname, args)
@@ -687,6 +715,7 @@ class Analyzer:
 
     def visit_If(self, node: cst.If) -> None:
         self._enter_branch(node)
+        self.branch_nodes[id(node)] = node
         self.eval(node.test)
         self._branch(node.body, ("if", id(node), "body"))
         if node.orelse is not None:
@@ -697,6 +726,7 @@ class Analyzer:
         self._leave_branch(node)
 
     def visit_While(self, node: cst.While) -> None:
+        self.branch_nodes[id(node)] = node
         self.eval(node.test)
         self._branch(node.body, ("while", id(node), "body"))
         if node.orelse is not None:

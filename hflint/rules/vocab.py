@@ -1,1 +1,520 @@
-"""placeholder"""
+"""HF3xx — vocabulary and embeddings: tokens added to a tokenizer must get embedding rows."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from .. import knowledge
+from ..analysis.bindings import CallSite, Scope, dotted_name
+from ..analysis.pairing import models_paired_with
+from ..analysis.values import Const, Dict, HFObject, Seq, Str, UNKNOWN, Use
+from .base import Invalid, Replacement, Report, Rule, Valid
+
+ADD_METHODS = ("add_tokens", "add_special_tokens")
+# Handing the model to one of these is using it with the vocabulary it has.
+_CONSUMER_SUFFIXES = ("Trainer", "pipeline", ".prepare")
+_USE_METHODS = frozenset({"generate", "forward", "save_pretrained", "push_to_hub"})
+
+
+def _existing_token_ref(node: cst.CSTNode, facts) -> bool:
+    """``tok.eos_token`` and friends: a token the tokenizer already has."""
+    return isinstance(node, cst.Attribute) and node.attr.value.endswith("_token") \
+        and isinstance(facts.value_of(node.value), HFObject)
+
+
+def added_strings(call: cst.Call, tokenizer: HFObject, facts) -> Optional[list[str]]:
+    """The new token strings an add call may add; [] when it adds nothing new; None when unknown."""
+    if not call.args:
+        return []
+    method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
+    arg = call.args[0]
+    value = facts.value_of(arg.value)
+    if method == "add_tokens":
+        if isinstance(value, Str):
+            return [value.value]
+        if isinstance(value, Seq):
+            return [v.value if isinstance(v, Str) else "?" for v in value.items]
+        return ["?"]  # add_tokens exists to add; an unresolved list still adds
+    if not isinstance(value, Dict):
+        return None
+    family = knowledge.family_of(tokenizer.checkpoint) if tokenizer.checkpoint else None
+    builtin = set(knowledge.family_info(family)["special_tokens"]) if family else set()
+    new: list[str] = []
+    for key, v, element in value.items:
+        vnode = element.value
+        if _existing_token_ref(vnode, facts):
+            continue
+        items = v.items if isinstance(v, Seq) else (v,)
+        for item in items:
+            if isinstance(item, Str):
+                if item.value not in builtin:
+                    new.append(item.value)
+            else:
+                return None
+    return new
+
+
+def _guard_mentions(test: cst.CSTNode, names: set[str]) -> bool:
+    """Whether an ``if`` test refers to one of ``names`` or to ``len(...)``: a guard on what was added."""
+    stack = [test]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Name) and (n.value in names or n.value == "len"):
+            return True
+        if isinstance(n, cst.Attribute) and n.attr.value in names:
+            return True
+        for attr in ("left", "right", "value", "expression", "func", "comparator", "test", "body", "orelse"):
+            child = getattr(n, attr, None)
+            if isinstance(child, cst.CSTNode):
+                stack.append(child)
+        for attr in ("comparisons", "args"):
+            for child in getattr(n, attr, ()) or ():
+                stack.append(child)
+    return False
+
+
+def follows_on_every_path(later_cond: tuple, earlier_cond: tuple, facts, guard_names: set[str]) -> bool:
+    """True when code at ``later_cond`` runs whenever code at ``earlier_cond`` ran, or is guarded on it."""
+    if later_cond == earlier_cond[:len(later_cond)]:
+        return True
+    if later_cond[:len(earlier_cond)] != earlier_cond:
+        return False  # another branch
+    for marker in later_cond[len(earlier_cond):]:
+        owner = facts.branch_nodes.get(marker[1])
+        if marker[0] != "if" or marker[2] != "body" or owner is None or not _guard_mentions(owner.test, guard_names):
+            return False
+    return True
+
+
+class AddTokensWithoutResize(Rule):
+    """Tokens are added to a tokenizer, but the model it feeds never gets embedding rows for them.
+
+    ## What it does
+    Reports `tokenizer.add_tokens(...)` or `tokenizer.add_special_tokens(...)` (when it can add a token)
+    on a tokenizer paired with a model in the same scope, when no `model.resize_token_embeddings(...)`
+    follows it on every path before the model is used, returned, saved or handed to a `Trainer`.
+
+    ## Why is this bad?
+    The new tokens get ids `len(tokenizer) - n ... len(tokenizer) - 1`, past the last row of the
+    model's embedding matrix. On CPU the forward pass fails with `IndexError: index out of range in
+    self`; on GPU with a device-side assert far from the cause.
+
+    ## Example
+    ```python
+    tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+    model = AutoModel.from_pretrained("bert-base-cased")
+    tokenizer.add_tokens(["COVID"])
+    outputs = model(**tokenizer("COVID cases", return_tensors="pt"))
+    ```
+
+    ## Use instead
+    ```python
+    tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+    model = AutoModel.from_pretrained("bert-base-cased")
+    tokenizer.add_tokens(["COVID"])
+    model.resize_token_embeddings(len(tokenizer))
+    outputs = model(**tokenizer("COVID cases", return_tensors="pt"))
+    ```
+    """
+
+    code = "HF301"
+    name = "add-tokens-without-resize"
+    message = "`{tokenizer}.{method}(...)` adds tokens but `{model}` (line {line}) is not resized {when}; " \
+              "call `{model}.resize_token_embeddings(len({tokenizer}))`"
+    fixable = "unsafe"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["COVID"])
+            model.resize_token_embeddings(len(tokenizer))
+            outputs = model(**tokenizer("COVID cases", return_tensors="pt"))
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            tokenizer.add_special_tokens({"pad_token": tokenizer.eos_token})
+            tokenizer.pad_token = tokenizer.eos_token
+            out = model.generate(**tokenizer(["hi"], return_tensors="pt"))
+        """),
+        Valid("""
+            # a tokenizer preparation script: no model in scope
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            tokenizer.add_tokens(["<url>", "<user>"])
+            tokenizer.save_pretrained("./tok")
+        """),
+        Valid("""
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            def load(name):
+                tok = AutoTokenizer.from_pretrained(name)
+                model = AutoModelForSequenceClassification.from_pretrained(name)
+                num_added = tok.add_special_tokens({"additional_special_tokens": ["[E1]", "[/E1]"]})
+                if num_added > 0:
+                    model.resize_token_embeddings(len(tok))
+                return model, tok
+        """),
+        Valid("""
+            from transformers import BertModel, BertTokenizer
+            tokenizer = BertTokenizer.from_pretrained("bert-base-uncased")
+            tokenizer.add_special_tokens({"pad_token": "[PAD]"})  # BERT already has [PAD]
+            model = BertModel.from_pretrained("bert-base-uncased")
+            print(model(**tokenizer("hello", return_tensors="pt")))
+        """),
+        Valid("""
+            from transformers import AutoModelForMaskedLM, AutoTokenizer, Trainer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModelForMaskedLM.from_pretrained("bert-base-cased")
+            for word in ["COVID", "mRNA"]:
+                tokenizer.add_tokens(word)
+            model.resize_token_embeddings(len(tokenizer), pad_to_multiple_of=8)
+            trainer = Trainer(model=model, processing_class=tokenizer)
+        """),
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["COVID"])
+            # the fine-tuned checkpoint was saved after resizing
+            model = AutoModel.from_pretrained("./outputs/covid-bert")
+            outputs = model(**tokenizer("COVID", return_tensors="pt"))
+        """),
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            def prepare(model, tokenizer):
+                tokenizer.add_tokens(["<x>"])
+                model.resize_token_embeddings(len(tokenizer))
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            model = AutoModel.from_pretrained("roberta-base")
+            tokenizer.add_tokens(["<y>"])
+            setup_embeddings(model, tokenizer)
+            model(**tokenizer("x <y>", return_tensors="pt"))
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["COVID"])
+            outputs = model(**tokenizer("COVID cases", return_tensors="pt"))
+        """, line=4, message="`tokenizer.add_tokens(...)` adds tokens but `model` (line 3)"),
+        Invalid("""
+            from transformers import AutoConfig, AutoModelForQuestionAnswering, AutoTokenizer
+            model_name = "bert-base-cased"
+            tokenizer = AutoTokenizer.from_pretrained(model_name)
+            model = AutoModelForQuestionAnswering.from_pretrained(model_name)
+            special_tokens_dict = {"additional_special_tokens": ["[S1]", "[S2]", "[S3]"]}
+            num_added_toks = tokenizer.add_special_tokens(special_tokens_dict)
+            model.save_pretrained("./qa-model")
+        """, line=6, message="before it is saved"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer, Trainer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            tokenizer.add_special_tokens({"pad_token": "[PAD]"})
+            trainer = Trainer(model=model, processing_class=tokenizer)
+            trainer.train()
+        """, line=4, message="handed to `Trainer`"),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            model = AutoModel.from_pretrained("roberta-base")
+            model.resize_token_embeddings(len(tokenizer))
+            tokenizer.add_tokens(["<url>"])
+            out = model(**tokenizer("see <url>", return_tensors="pt"))
+        """, line=5),
+        Invalid("""
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            class Classifier:
+                def __init__(self, name="bert-base-uncased"):
+                    self.tokenizer = AutoTokenizer.from_pretrained(name)
+                    self.model = AutoModelForSequenceClassification.from_pretrained(name)
+                    self.tokenizer.add_tokens(["[URL]"])
+                    if self.use_gpu:
+                        self.model.resize_token_embeddings(len(self.tokenizer))
+                    self.model.eval()
+
+                def predict(self, text):
+                    return self.model(**self.tokenizer(text, return_tensors="pt"))
+        """, line=6),
+        Invalid("""
+            from transformers import AutoModelForMaskedLM, AutoTokenizer
+            def build():
+                tok = AutoTokenizer.from_pretrained("distilbert-base-uncased")
+                tok.add_tokens(["covid19"])
+                model = AutoModelForMaskedLM.from_pretrained("distilbert-base-uncased")
+                return model, tok
+        """, line=4, message="before it is returned"),
+        Invalid("""
+            import transformers as tf
+            tokenizer = tf.AutoTokenizer.from_pretrained("t5-small")
+            model = tf.AutoModelForSeq2SeqLM.from_pretrained("t5-small")
+            new_tokens = ["<sep>", "<hl>"]
+            tokenizer.add_tokens(new_tokens)
+            summary = model.generate(**tokenizer(["a <hl> b"], return_tensors="pt"))
+        """, line=5),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "add_tokens" in features.calls or "add_special_tokens" in features.calls
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        for tok in facts.objects:
+            if tok.role != "tokenizer":
+                continue
+            models = models_paired_with(facts, tok)
+            if not models:
+                continue
+            for use in tok.uses:
+                if use.kind != "method" or use.name not in ADD_METHODS:
+                    continue
+                added = added_strings(use.call, tok, facts)
+                if not added:
+                    continue
+                for model in models:
+                    report = self._check_add(tok, model, use)
+                    if report is not None:
+                        yield report
+                        break
+
+    def _check_add(self, tok: HFObject, model: HFObject, add: Use) -> Optional[Report]:
+        facts = self.ctx.facts
+        if model.origin != "from_pretrained":
+            return None
+        if model.checkpoint is not None and knowledge.is_local_path(model.checkpoint):
+            return None  # a saved fine-tune usually already has the rows
+        scope: Scope = add.scope
+        guard = {n.split(".")[-1] for n in tok.names}
+        for name, bindings in scope.bindings.items():
+            if any(isinstance(b.node, cst.Assign) and b.node.value is add.call for b in bindings):
+                guard.add(name)
+        first_use = self._first_use(model, tok, add, scope)
+        if first_use == "may-resize":
+            return None
+        limit = first_use[0] if first_use else None
+        for site in scope.calls:
+            if site.seq <= add.seq or (limit is not None and site.seq >= limit):
+                continue
+            if site.name == "resize_token_embeddings" and follows_on_every_path(site.cond, add.cond, facts, guard):
+                return None
+        if first_use is None:
+            when = "afterwards"
+        else:
+            when = f"before {first_use[1]} (line {self.ctx.position(first_use[2]).start.line})"
+        tok_label = _label(add.call.func.value) if isinstance(add.call.func, cst.Attribute) else tok.label()
+        model_label = model.names[0] if model.names else "model"
+        line = self.ctx.position(model.node).start.line
+        return self.report(add.call, self.message.format(tokenizer=tok_label, method=add.name, model=model_label,
+                                                         line=line, when=when),
+                           data={"tokenizer_checkpoint": tok.checkpoint, "model_checkpoint": model.checkpoint})
+
+    @staticmethod
+    def _first_use(model: HFObject, tok: HFObject, add: Use, scope: Scope):
+        """(seq, description) of the model's first use after the add, "may-resize", or None."""
+        tok_uses = {u.call for u in tok.uses if u.kind == "arg" and u.call is not None and u.scope is scope}
+        for use in model.uses:
+            if use.scope is not scope or use.seq <= add.seq:
+                continue
+            if use.kind == "call" or (use.kind == "method" and use.name in _USE_METHODS):
+                verb = "it is saved" if use.name in ("save_pretrained", "push_to_hub") else "it is used"
+                return use.seq, verb, use.node
+            if use.kind == "return":
+                return use.seq, "it is returned", use.node
+            if use.kind == "arg" and use.callee:
+                if use.callee.endswith(_CONSUMER_SUFFIXES) or use.callee.rsplit(".", 1)[-1].endswith("Trainer"):
+                    return use.seq, f"it is handed to `{use.callee.rsplit('.', 1)[-1]}`", use.node
+                if use.call in tok_uses:
+                    return "may-resize"  # a helper given both may resize
+        return None
+
+
+def _label(node: cst.CSTNode) -> str:
+    return dotted_name(node) or "tokenizer"
+
+
+class ResizeToWrongSize(Rule):
+    """The embedding matrix is resized to a size that leaves out the added tokens.
+
+    ## What it does
+    Reports `model.resize_token_embeddings(tokenizer.vocab_size)`, or an integer literal, after
+    tokens were added to the tokenizer.
+
+    ## Why is this bad?
+    `tokenizer.vocab_size` is the size of the base vocabulary and does not count added tokens, so
+    the new ids are still out of range (`IndexError: index out of range in self`). A hard-coded
+    number goes stale as soon as the token list changes. `len(tokenizer)` counts everything.
+
+    ## Example
+    ```python
+    tokenizer.add_tokens(["COVID"])
+    model.resize_token_embeddings(tokenizer.vocab_size)
+    ```
+
+    ## Use instead
+    ```python
+    tokenizer.add_tokens(["COVID"])
+    model.resize_token_embeddings(len(tokenizer))
+    ```
+    """
+
+    code = "HF302"
+    name = "resize-to-wrong-size"
+    message = "`resize_token_embeddings({arg})` after tokens were added at line {line}: {why}; use `len({tokenizer})`"
+    fixable = "safe"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["COVID"])
+            model.resize_token_embeddings(len(tokenizer))
+        """),
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            model.resize_token_embeddings(tokenizer.vocab_size)  # nothing was added
+        """),
+        Valid("""
+            from transformers import AutoModel
+            model = AutoModel.from_pretrained("gpt2")
+            model.resize_token_embeddings(50304)  # pad the vocabulary for speed; no tokens added
+        """),
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            model = AutoModel.from_pretrained("roberta-base")
+            tokenizer.add_tokens(["<x>"])
+            model.resize_token_embeddings(len(tokenizer), pad_to_multiple_of=64)
+        """),
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            model = AutoModel.from_pretrained("roberta-base")
+            tokenizer.add_tokens(["<x>"])
+            new_size = len(tokenizer)
+            model.resize_token_embeddings(new_size)
+        """),
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            def grow(model, tokenizer):
+                model.resize_token_embeddings(tokenizer.vocab_size + 8)
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            tokenizer.add_tokens(["<x>"])
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["COVID"])
+            model.resize_token_embeddings(tokenizer.vocab_size)
+        """, line=5, message="`vocab_size` excludes added tokens",
+            fixed="""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["COVID"])
+            model.resize_token_embeddings(len(tokenizer))
+        """),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            tokenizer.add_special_tokens({"additional_special_tokens": ["[S1]", "[S2]"]})
+            model.resize_token_embeddings(28998)
+        """, line=5, message="hard-coded size"),
+        Invalid("""
+            from transformers import GPT2LMHeadModel, GPT2Tokenizer
+            tok = GPT2Tokenizer.from_pretrained("gpt2")
+            lm = GPT2LMHeadModel.from_pretrained("gpt2")
+            tok.add_special_tokens({"pad_token": "<pad>"})
+            lm.resize_token_embeddings(tok.vocab_size)
+        """, line=5),
+        Invalid("""
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            def setup(name):
+                tokenizer = AutoTokenizer.from_pretrained(name)
+                model = AutoModelForSequenceClassification.from_pretrained(name)
+                tokenizer.add_tokens(["[E1]", "[E2]"])
+                model.resize_token_embeddings(
+                    tokenizer.vocab_size,
+                )
+                return model
+        """, line=7),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            class Encoder:
+                def __init__(self):
+                    self.tok = AutoTokenizer.from_pretrained("roberta-base")
+                    self.net = AutoModel.from_pretrained("roberta-base")
+                    self.tok.add_tokens(["<num>"])
+                    self.net.resize_token_embeddings(self.tok.vocab_size)
+        """, line=7),
+        Invalid("""
+            import transformers
+            tokenizer = transformers.AutoTokenizer.from_pretrained("xlm-roberta-base")
+            model = transformers.AutoModel.from_pretrained("xlm-roberta-base")
+            for t in ["<a>", "<b>"]:
+                tokenizer.add_tokens(t)
+            model.resize_token_embeddings(250004)
+        """, line=6),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "resize_token_embeddings" in features.calls and (
+            "add_tokens" in features.calls or "add_special_tokens" in features.calls)
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        for scope in facts.scopes:
+            adds = self._adds(scope)
+            if not adds:
+                continue
+            for site in scope.calls:
+                if site.name != "resize_token_embeddings" or not site.node.args:
+                    continue
+                prior = [(use, tok) for use, tok in adds if use.seq < site.seq]
+                if not prior:
+                    continue
+                arg = site.node.args[0]
+                if arg.keyword is not None and arg.keyword.value != "new_num_tokens":
+                    continue
+                value = facts.value_of(arg.value)
+                use, tok = prior[-1]
+                line = self.ctx.position(use.call).start.line
+                if isinstance(arg.value, cst.Attribute) and arg.value.attr.value == "vocab_size" \
+                        and isinstance(facts.value_of(arg.value.value), HFObject) \
+                        and facts.value_of(arg.value.value).role == "tokenizer":
+                    tok_text = self.ctx.module.code_for_node(arg.value.value)
+                    yield self.report(
+                        arg.value,
+                        self.message.format(arg=self.ctx.module.code_for_node(arg.value), line=line,
+                                            why="`vocab_size` excludes added tokens", tokenizer=tok_text),
+                        replacements=[Replacement(arg.value, f"len({tok_text})")],
+                        fix_message=f"Use `len({tok_text})`")
+                elif isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool):
+                    yield self.report(
+                        arg.value,
+                        self.message.format(arg=self.ctx.module.code_for_node(arg.value), line=line,
+                                            why="a hard-coded size goes stale when tokens change",
+                                            tokenizer=_label(use.call.func.value)))
+
+    @staticmethod
+    def _adds(scope: Scope):
+        found = []
+        for site in scope.calls:
+            if site.name in ADD_METHODS and isinstance(site.receiver, HFObject) and site.receiver.role == "tokenizer":
+                use = next((u for u in site.receiver.uses if u.call is site.node and u.kind == "method"), None)
+                if use is not None:
+                    found.append((use, site.receiver))
+        return found
