@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+import re
+import sys
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 ALL = "ALL"
 
@@ -58,3 +65,131 @@ class Settings:
                     or fnmatch.fnmatch(path.as_posix(), pattern):
                 codes.extend(ignored)
         return codes
+
+    def with_cli(self, select: Optional[list[str]] = None, extend_select: Iterable[str] = (),
+                 ignore: Iterable[str] = (), target_transformers: Optional[str] = None) -> "Settings":
+        """These settings overridden by command-line flags, the way ruff layers them.
+
+        ``--select`` starts a fresh selection (the file's select, extend-select and ignore are dropped, so
+        an explicit ``--select HF301`` shows HF301 even where the file ignores it); ``--extend-select`` and
+        ``--ignore`` add to what the file says.
+        """
+        base = replace(self, select=select, extend_select=[], ignore=[]) if select is not None else self
+        return replace(base, extend_select=base.extend_select + list(extend_select), ignore=base.ignore + list(ignore),
+                       target_transformers=target_transformers or base.target_transformers)
+
+
+# ------------------------------------------------------------------ pyproject.toml
+
+_SELECTOR = re.compile(r"HF\d{0,3}")
+_VERSION = re.compile(r"\d+\.\d+(\.\d+)?([a-z]+\d*)?")
+
+
+def parse_selectors(value: str | Iterable[str], where: str = "") -> list[str]:
+    """``"HF3, HF101"`` or a list of codes to upper-case selectors; anything but ``ALL`` or ``HF`` + digits is an error."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{where}expected rule codes, got {item!r}")
+        code = item.strip().upper()
+        if not code:
+            continue
+        if code != ALL and not _SELECTOR.fullmatch(code):
+            raise ConfigError(f"{where}unknown rule selector {item.strip()!r} (expected ALL or a code prefix such as HF3 or HF301)")
+        out.append(code)
+    return out
+
+
+def parse_version(value: object, where: str = "") -> str:
+    if not isinstance(value, str) or not _VERSION.fullmatch(value.strip()):
+        raise ConfigError(f"{where}expected a transformers version string such as \"4.46\", got {value!r}")
+    return value.strip()
+
+
+def _str_list(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+    return list(value)
+
+
+def _table(value: object, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table, got {value!r}")
+    return value
+
+
+def _runtime(value: object, where: str) -> dict:
+    table = _table(value, where)
+    for key, v in table.items():
+        if not isinstance(v, (int, float, str, bool)):
+            raise ConfigError(f"{where}.{key}: expected a number, string or boolean, got {v!r}")
+    return dict(table)
+
+
+# key -> (Settings field, converter)
+_KEYS = {
+    "select": ("select", lambda v, w: parse_selectors(_str_list(v, w), w + ": ")),
+    "extend-select": ("extend_select", lambda v, w: parse_selectors(_str_list(v, w), w + ": ")),
+    "ignore": ("ignore", lambda v, w: parse_selectors(_str_list(v, w), w + ": ")),
+    "per-file-ignores": ("per_file_ignores",
+                         lambda v, w: {k: parse_selectors(_str_list(c, f"{w}.{k!r}"), f"{w}.{k!r}: ")
+                                       for k, c in _table(v, w).items()}),
+    "target-transformers": ("target_transformers", lambda v, w: parse_version(v, w + ": ")),
+    "known-checkpoints": ("known_checkpoints", _str_list),
+    "cls-pooled-checkpoints": ("cls_pooled_checkpoints", _str_list),
+    "vocabulary-families": ("vocabulary_families",
+                            lambda v, w: {k: _str_list(c, f"{w}.{k}") for k, c in _table(v, w).items()}),
+    "runtime": ("runtime", _runtime),
+}
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _hflint_table(path: Path) -> Optional[dict]:
+    tool = _read_toml(path).get("tool")
+    table = tool.get("hflint") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.hflint] must be a table")
+    return table
+
+
+def settings_from_table(table: dict, path: Path) -> Settings:
+    """Validate a ``[tool.hflint]`` table; an unknown key or a wrong type is a ConfigError naming it."""
+    values = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            raise ConfigError(f"{path}: unknown key {key!r} in [tool.hflint] (known keys: {', '.join(sorted(_KEYS))})")
+        name, convert = _KEYS[key]
+        values[name] = convert(value, f"{path}: [tool.hflint] {key}")
+    return Settings(root=path.parent.resolve(), **values)
+
+
+def find_pyproject(start: Path) -> Optional[Path]:
+    """The nearest ``pyproject.toml`` with a ``[tool.hflint]`` table, walking up from ``start``."""
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else start.parents:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and _hflint_table(candidate) is not None:
+            return candidate
+    return None
+
+
+def load_settings(start: Path, config: Optional[Path] = None, no_config: bool = False) -> Settings:
+    """Settings from ``config`` (an explicit pyproject.toml), else the nearest one above ``start``, else defaults."""
+    if no_config:
+        return Settings()
+    path = config if config is not None else find_pyproject(start)
+    if path is None:
+        return Settings()
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    return settings_from_table(_hflint_table(path) or {}, path)

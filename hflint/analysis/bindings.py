@@ -815,7 +815,8 @@ class Analyzer:
             self.bind(node.target.value, new, node)
         elif isinstance(node.target, cst.Attribute):
             base = self.eval(node.target.value)
-            self._use(base, "attr_store", node, name=node.target.attr.value, value=UNKNOWN, value_node=node.value)
+            self._use(base, "attr_store", node.target, name=node.target.attr.value, value=UNKNOWN,
+                      value_node=node.value)
 
     def _assign(self, target: cst.CSTNode, value: Value, value_node: cst.CSTNode, stmt: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):

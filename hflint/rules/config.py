@@ -1,1 +1,362 @@
-"""placeholder"""
+"""HF2xx — configuration: editing what defines the architecture of a config that loads pretrained weights."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from .. import knowledge
+from ..analysis.values import Const, Dict, HFObject, Str
+from .base import Invalid, Report, Rule, Valid
+
+_CONSEQUENCES = {
+    "size": "the pretrained weights no longer fit: loading fails with a size mismatch, or with "
+            "ignore_mismatched_sizes=True they are silently re-initialised",
+    "size-ignored": "the mismatched pretrained weights are silently re-initialised (ignore_mismatched_sizes=True)",
+    "layers": "fewer layers silently drop the pretrained rest, extra layers start from random weights",
+    "heads": "it loads without an error but splits the pretrained weights into a different number of heads: "
+             "the model computes garbage",
+    "activation": "it loads without an error but the weights were trained with another activation: "
+                  "the model computes garbage",
+    "vocab": "the embeddings fail to load (size mismatch) or, with ignore_mismatched_sizes=True, are "
+             "re-initialised; load it unchanged and call `model.resize_token_embeddings(len(tokenizer))`",
+}
+
+
+@dataclass
+class Change:
+    node: cst.CSTNode  # where to report
+    field: str
+    how: str  # text naming the change, e.g. "`config.hidden_size = ...`"
+    value: object
+    load: HFObject  # the from_pretrained that uses it
+
+
+def _literal(value) -> object:
+    return value.value if isinstance(value, (Const, Str)) else None
+
+
+def config_changes(facts, module: cst.Module) -> list[Change]:
+    """Every field change on a config that a later ``from_pretrained(..., config=cfg)`` uses, and every
+    field kwarg of a model's ``from_pretrained``. Shared by HF201 and HF202 (they split by field)."""
+    cached = getattr(facts, "_config_changes", None)
+    if cached is not None:
+        return cached
+    changes: list[Change] = []
+    for obj in facts.objects:
+        if obj.role == "model" and obj.origin == "from_pretrained":
+            for key, (value, arg) in obj.kwargs.items():
+                changes.append(Change(arg, key, f"`{key}=` in `{obj.cls}.from_pretrained`", _literal(value), obj))
+        if obj.role != "config" or obj.origin not in ("from_pretrained", "attribute"):
+            continue
+        loads = [(use.seq, facts.value_of(use.call)) for use in obj.uses
+                 if use.kind == "arg" and use.keyword == "config" and use.callee.endswith(".from_pretrained")]
+        loads = [(seq, load) for seq, load in loads
+                 if isinstance(load, HFObject) and load.role == "model" and load.origin == "from_pretrained"]
+        if not loads:
+            continue
+        last_seq, last_load = loads[-1]
+
+        def load_after(seq: int) -> Optional[HFObject]:
+            return next((load for s, load in loads if s > seq), None)
+
+        for key, (value, arg) in obj.kwargs.items():
+            changes.append(Change(arg, key, f"`{key}=` in `{obj.cls}.from_pretrained`", _literal(value), loads[0][1]))
+        for use in obj.uses:
+            load = load_after(use.seq)
+            if load is None:
+                continue
+            if use.kind == "attr_store":
+                target = module.code_for_node(use.node)
+                changes.append(Change(use.node, use.name, f"`{target} = ...`", _literal(use.value), load))
+            elif use.kind == "method" and use.name == "update" and use.call.args:
+                d = facts.value_of(use.call.args[0].value)
+                if isinstance(d, Dict):
+                    for key, value, element in d.items:
+                        changes.append(Change(element, key, f"`update({{'{key}': ...}})`", _literal(value), load))
+            elif use.kind == "arg" and use.callee == "setattr" and use.index == 0 and len(use.call.args) >= 2:
+                key = facts.value_of(use.call.args[1].value)
+                if isinstance(key, Str):
+                    value = facts.value_of(use.call.args[2].value) if len(use.call.args) > 2 else None
+                    changes.append(Change(use.call.args[1], key.value, f"`setattr(..., '{key.value}', ...)`",
+                                          _literal(value), load))
+    facts._config_changes = changes
+    return changes
+
+
+def _checkpoint_text(load: HFObject) -> str:
+    ckpt = load.checkpoint or (load.config.checkpoint if isinstance(load.config, HFObject) else None)
+    return f" from '{ckpt}'" if ckpt else ""
+
+
+class _ConfigChangeRule(Rule):
+    category_filter: tuple = ()
+
+    @staticmethod
+    def may_match(features) -> bool:
+        if not features.from_pretrained:
+            return False
+        fields = knowledge.architecture_fields()
+        return "setattr" in features.calls or bool((features.stored_attrs | features.keywords) & fields.keys())
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        fields = knowledge.architecture_fields()
+        for change in config_changes(facts, self.ctx.module):
+            category = fields.get(change.field)
+            if category not in self.category_filter:
+                continue
+            if category == "size":
+                flag = change.load.kwargs.get("ignore_mismatched_sizes")
+                if flag and isinstance(flag[0], Const) and flag[0].value is True:
+                    category = "size-ignored"
+            line = self.ctx.position(change.load.node).start.line
+            ckpt = _checkpoint_text(change.load)
+            yield self.report(change.node, self.message.format(how=change.how, field=change.field, line=line,
+                                                               ckpt=ckpt, consequence=_CONSEQUENCES[category]),
+                              data={"checkpoint": ckpt[3:-1] if ckpt else None, "field": change.field,
+                                    "value": change.value})
+
+
+class PretrainedArchitectureConfigMutation(_ConfigChangeRule):
+    """A field that defines the architecture is changed on a config that then loads pretrained weights.
+
+    ## What it does
+    Reports changes to architecture fields (`hidden_size`, `num_hidden_layers`, `num_attention_heads`,
+    `intermediate_size`, `max_position_embeddings`, `hidden_act`, ... and per-family aliases such as
+    `n_layer`, `d_model`, `num_heads`) through attribute assignment, `config.update({...})`,
+    `setattr`, or keyword arguments of `AutoConfig.from_pretrained`/`Model.from_pretrained`, when that
+    config loads pretrained weights (`from_pretrained(..., config=cfg)`). Safe fields (labels, dropout,
+    `output_hidden_states`, `problem_type`, ...) and configs used to train from scratch
+    (`from_config(cfg)`, `Model(cfg)`) are never reported.
+
+    ## Why is this bad?
+    The checkpoint's weights were trained for its own architecture. Other sizes fail to load (or,
+    with `ignore_mismatched_sizes=True`, are silently re-initialised); fewer layers silently drop the
+    rest; other head counts or activations load without an error and compute garbage.
+
+    ## Example
+    ```python
+    config = AutoConfig.from_pretrained("bert-base-cased")
+    config.hidden_size = 512
+    model = AutoModel.from_pretrained("bert-base-cased", config=config)
+    ```
+
+    ## Use instead
+    ```python
+    config = AutoConfig.from_pretrained("bert-base-cased", hidden_dropout_prob=0.2, num_labels=3)
+    model = AutoModelForSequenceClassification.from_pretrained("bert-base-cased", config=config)
+    ```
+    """
+
+    code = "HF201"
+    name = "pretrained-architecture-config-mutation"
+    message = "{how} changes `{field}` of a config that loads pretrained weights{ckpt} at line {line}: {consequence}"
+    category_filter = ("size", "layers", "heads", "activation")
+
+    VALID = [
+        Valid("""
+            from transformers import AutoConfig, AutoModelForSequenceClassification
+            config = AutoConfig.from_pretrained("bert-base-cased", num_labels=3)
+            config.hidden_dropout_prob = 0.2
+            config.problem_type = "multi_label_classification"
+            model = AutoModelForSequenceClassification.from_pretrained("bert-base-cased", config=config)
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModelForCausalLM
+            config = AutoConfig.from_pretrained("gpt2")
+            config.n_layer = 4
+            config.n_embd = 256
+            model = AutoModelForCausalLM.from_config(config)  # training from scratch
+        """),
+        Valid("""
+            from transformers import BertConfig, BertModel
+            config = BertConfig.from_pretrained("bert-base-uncased")
+            config.num_hidden_layers = 6
+            model = BertModel(config)
+        """),
+        Valid("""
+            from transformers import AutoModel
+            model = AutoModel.from_pretrained("roberta-base", output_hidden_states=True, attn_implementation="sdpa")
+        """),
+        Valid("""
+            from transformers import AutoConfig
+            config = AutoConfig.from_pretrained("t5-small")
+            config.num_layers = 3
+            config.save_pretrained("./tiny-t5-config")
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModelForSequenceClassification
+            config = AutoConfig.from_pretrained("roberta-base")
+            config.update({"problem_type": "single_label_classification", "id2label": {0: "neg", 1: "pos"}})
+            model = AutoModelForSequenceClassification.from_pretrained("roberta-base", config=config)
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModel
+            config = AutoConfig.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased", config=config)
+            config.num_hidden_layers = 6  # after loading: the model is already built
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoConfig, AutoModel
+            config = AutoConfig.from_pretrained("bert-base-cased")
+            config.hidden_size = 512
+            model = AutoModel.from_pretrained("bert-base-cased", config=config)
+        """, line=3, message="`config.hidden_size = ...` changes `hidden_size` of a config that loads pretrained "
+                             "weights from 'bert-base-cased' at line 4: the pretrained weights no longer fit"),
+        Invalid("""
+            from transformers import AutoConfig, AutoModelForSequenceClassification
+            name = "roberta-base"
+            config = AutoConfig.from_pretrained(name, num_hidden_layers=6, num_labels=2)
+            model = AutoModelForSequenceClassification.from_pretrained(name, config=config)
+        """, line=3, message="fewer layers silently drop"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2", activation_function="relu")
+        """, line=2, message="another activation"),
+        Invalid("""
+            from transformers import AutoConfig, AutoModel
+            def load(path):
+                config = AutoConfig.from_pretrained(path)
+                config.update({"num_attention_heads": 8})
+                return AutoModel.from_pretrained(path, config=config)
+        """, line=4, message="different number of heads"),
+        Invalid("""
+            from transformers import GPT2Config, GPT2LMHeadModel
+            config = GPT2Config.from_pretrained("gpt2")
+            setattr(config, "n_layer", 6)
+            model = GPT2LMHeadModel.from_pretrained("gpt2", config=config)
+        """, line=3),
+        Invalid("""
+            from transformers import AutoConfig, AutoModelForSequenceClassification
+            config = AutoConfig.from_pretrained("bert-base-uncased")
+            config.max_position_embeddings = 1024
+            model = AutoModelForSequenceClassification.from_pretrained(
+                "bert-base-uncased",
+                config=config,
+                ignore_mismatched_sizes=True,
+            )
+        """, line=3, message="silently re-initialised (ignore_mismatched_sizes=True)"),
+        Invalid("""
+            from transformers import AutoConfig, AutoModel
+            config = AutoConfig.from_pretrained("distilbert-base-uncased")
+            config.n_layers -= 3
+            student = AutoModel.from_pretrained("distilbert-base-uncased", config=config)
+        """, line=3),
+    ]
+
+
+class ManualVocabSizeEdit(_ConfigChangeRule):
+    """`vocab_size` is changed on a config that loads pretrained weights.
+
+    ## What it does
+    Reports `config.vocab_size = ...`, `vocab_size=` keyword arguments, `config.update({"vocab_size": ...})`
+    and `setattr(config, "vocab_size", ...)` on a config that then loads pretrained weights.
+
+    ## Why is this bad?
+    The checkpoint's embedding matrix has its own number of rows: loading fails with a size
+    mismatch, or with `ignore_mismatched_sizes=True` the embeddings (and the tied output layer) are
+    re-initialised. Growing the vocabulary is `model.resize_token_embeddings(len(tokenizer))`, after
+    loading, which keeps the pretrained rows.
+
+    ## Example
+    ```python
+    config = AutoConfig.from_pretrained("bert-base-cased")
+    config.vocab_size = config.vocab_size + 2
+    model = AutoModel.from_pretrained("bert-base-cased", config=config)
+    ```
+
+    ## Use instead
+    ```python
+    model = AutoModel.from_pretrained("bert-base-cased")
+    model.resize_token_embeddings(len(tokenizer))
+    ```
+    """
+
+    code = "HF202"
+    name = "manual-vocab-size-edit"
+    message = "{how} changes `vocab_size` of a config that loads pretrained weights{ckpt} at line {line}: {consequence}"
+    category_filter = ("vocab",)
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["COVID"])
+            model = AutoModel.from_pretrained("bert-base-cased")
+            model.resize_token_embeddings(len(tokenizer))
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModelForMaskedLM
+            config = AutoConfig.from_pretrained("bert-base-cased")
+            config.vocab_size = 32000  # a new tokenizer, trained from scratch
+            model = AutoModelForMaskedLM.from_config(config)
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModelForQuestionAnswering, AutoTokenizer
+            config = AutoConfig.from_pretrained("bert-base-cased")
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModelForQuestionAnswering.from_pretrained("bert-base-cased", config=config)
+            tokenizer.add_tokens(["COVID"])
+            config.vocab_size = len(tokenizer)
+            model.resize_token_embeddings(len(tokenizer))
+        """),
+        Valid("""
+            from transformers import GPT2Config, GPT2LMHeadModel
+            config = GPT2Config(vocab_size=8000, n_layer=2)
+            model = GPT2LMHeadModel(config)
+        """),
+        Valid("""
+            from transformers import AutoConfig
+            config = AutoConfig.from_pretrained("roberta-base")
+            print(config.vocab_size)
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModel
+            config = AutoConfig.from_pretrained("roberta-base")
+            config.vocab_size = 50265
+            model = AutoModel.from_config(config)
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoConfig, AutoModelForQuestionAnswering
+            model_name = "bert-base-cased"
+            model_config = AutoConfig.from_pretrained(model_name)
+            model_config.vocab_size = model_config.vocab_size + 2
+            model = AutoModelForQuestionAnswering.from_pretrained(model_name, config=model_config)
+        """, line=4, message="`model_config.vocab_size = ...` changes `vocab_size`"),
+        Invalid("""
+            from transformers import AutoConfig, AutoModelForQuestionAnswering
+            model_name = "bert-base-cased"
+            model_config = AutoConfig.from_pretrained(model_name, vocab_size=28998)
+            model = AutoModelForQuestionAnswering.from_pretrained(model_name, config=model_config)
+        """, line=3, message="resize_token_embeddings(len(tokenizer))"),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            tokenizer.add_tokens(["<x>"])
+            model = AutoModel.from_pretrained("roberta-base", vocab_size=len(tokenizer))
+        """, line=4),
+        Invalid("""
+            from transformers import AutoConfig, AutoModel
+            config = AutoConfig.from_pretrained("bert-base-uncased")
+            config.update({"vocab_size": 30524})
+            model = AutoModel.from_pretrained("bert-base-uncased", config=config)
+        """, line=3),
+        Invalid("""
+            from transformers import AutoConfig, AutoModel
+            config = AutoConfig.from_pretrained("bert-base-uncased")
+            config.vocab_size += 2
+            model = AutoModel.from_pretrained("bert-base-uncased", config=config)
+        """, line=3),
+        Invalid("""
+            from transformers import GPT2Config, GPT2LMHeadModel
+            config = GPT2Config.from_pretrained("gpt2")
+            setattr(config, "vocab_size", 50260)
+            model = GPT2LMHeadModel.from_pretrained("gpt2", config=config, ignore_mismatched_sizes=True)
+        """, line=3),
+    ]

@@ -1,0 +1,6 @@
+"""``python -m hflint``: the same command as ``hflint``."""
+import sys
+
+from .cli import main
+
+sys.exit(main())
