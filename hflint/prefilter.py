@@ -21,6 +21,7 @@ class Features:
     keywords: set = field(default_factory=set)  # keyword argument names and string dict keys
     from_pretrained: int = 0
     first_token_index: bool = False  # a subscript like x[:, 0] or x[:, 0, :]
+    index_one: bool = False  # a subscript x[1] (a base model's pooler output)
 
 
 def scan(tree: ast.AST) -> Features:
@@ -50,8 +51,11 @@ def scan(tree: ast.AST) -> Features:
                 if type(a) is ast.Slice and a.lower is None and a.upper is None and type(b) is ast.Constant \
                         and b.value == 0:
                     f.first_token_index = True
-            elif type(s) is ast.Constant and isinstance(s.value, str):
-                keywords.add(s.value)
+            elif type(s) is ast.Constant:
+                if isinstance(s.value, str):
+                    keywords.add(s.value)
+                elif s.value == 1:
+                    f.index_one = True
         elif t is ast.Dict:
             for k in node.keys:
                 if type(k) is ast.Constant and isinstance(k.value, str):

@@ -402,6 +402,8 @@ class Analyzer:
                         return self._hidden(node, kind, base)
             return UNKNOWN
         if isinstance(base, Hidden):
+            if base.kind in ("first_token", "pooler", "mean"):
+                return base  # rows or slices of a batch of vectors are still those vectors
             if base.kind == "layers" and len(indices) == 1 and isinstance(indices[0], Const):
                 return self._hidden(node, "hidden", base.output, base)
             if base.kind == "hidden" and len(indices) >= 2 and indices[0] == "full" \
@@ -444,6 +446,8 @@ class Analyzer:
         args = [(a, self.eval(a.value)) for a in node.args]
         if isinstance(callee, QName):
             callee_name = callee.qualname
+        elif isinstance(callee, Instance):  # cos = nn.CosineSimilarity(); cos(a, b)
+            callee_name = callee.qualname + "()"
         elif isinstance(receiver, Instance):
             callee_name = receiver.qualname + "." + method
         elif isinstance(func, cst.Call):  # nn.CosineSimilarity()(a, b)

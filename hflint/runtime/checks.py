@@ -1,0 +1,440 @@
+"""The HF901–HF907 checks on live objects. Pure: they read models, tokenizers and local files, and return findings.
+
+``verify`` runs every check its arguments allow; ``watch`` calls the single checks from its hooks.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Optional, Sequence
+
+from ..finding import Finding
+from . import local_files, provenance
+from .report import NOWHERE, Location, describe, format_ids, format_tokens, make_finding
+
+DEFAULT_UNK_THRESHOLD = 0.05
+_GENERIC_TOKENIZERS = {"PreTrainedTokenizerFast", "PreTrainedTokenizer", "PreTrainedTokenizerBase",
+                       "TokenizersBackend", "PythonBackend", "SentencePieceBackend"}
+POOLINGS = {"cls": "CLS", "mean": "mean", "max": "max", "pooler": "`pooler_output`",
+            "lasttoken": "last-token", "weightedmean": "weighted-mean"}
+
+
+# --- small readers --------------------------------------------------------------------------------
+
+def embedding_rows(model) -> Optional[int]:
+    """Rows of the model's input embedding matrix, or None when it has no plain embedding."""
+    try:
+        emb = model.get_input_embeddings()
+    except (NotImplementedError, AttributeError):
+        return None
+    rows = getattr(emb, "num_embeddings", None)
+    if rows is None:
+        weight = getattr(emb, "weight", None)
+        rows = weight.shape[0] if getattr(weight, "ndim", 0) == 2 else None
+    return int(rows) if rows is not None else None
+
+
+def checkpoint_of(obj) -> str:
+    """The string an object was loaded from: ``config._name_or_path`` / ``tokenizer.name_or_path``."""
+    config = getattr(obj, "config", obj)
+    name = getattr(config, "_name_or_path", None) or getattr(obj, "name_or_path", None) or ""
+    if not name:
+        entry = provenance.origin(obj)
+        name = entry.checkpoint if entry else ""
+    return str(name)
+
+
+def _model_name(model) -> str:
+    return type(model).__name__
+
+
+def _ids_list(ids) -> list:
+    """A flat list of ints from a tensor, a list of ids or a batch of lists."""
+    if hasattr(ids, "tolist"):
+        ids = ids.tolist()
+    flat: list = []
+    stack = [ids]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, int):
+            flat.append(item)
+    return flat
+
+
+@lru_cache(maxsize=None)
+def _arch_fields() -> dict:
+    """Architecture field → category (size, layers, heads, activation), from hflint's knowledge data."""
+    from ..knowledge import load
+
+    categories = load("arch_fields")["categories"]
+    return {name: cat for cat, names in categories.items() if cat != "vocab" for name in names}
+
+
+_CONSEQUENCE = {
+    "size": "the pretrained weights no longer fit: a load error, or silently re-initialised weights with "
+            "`ignore_mismatched_sizes=True`",
+    "layers": "fewer layers silently drop the rest, more are randomly initialised",
+    "heads": "the weights load silently and compute garbage",
+    "activation": "the weights load silently and compute garbage",
+}
+
+
+# --- HF901 ----------------------------------------------------------------------------------------
+
+def out_of_range(model, bad_ids: Iterable[int], rows: int, tokenizer=None, where: Location = NOWHERE) -> Finding:
+    """HF901 for ids that have no embedding row, naming their tokens and where they were added."""
+    bad = sorted(set(bad_ids))
+    candidates = ([tokenizer] if tokenizer is not None else []) + provenance.tracked_tokenizers()
+    tokens, sites = provenance.where_added(candidates, bad)
+    names = []
+    for i in bad:
+        token = tokens.get(i)
+        if token is None and tokenizer is not None:
+            try:
+                token = tokenizer.convert_ids_to_tokens(i)
+            except Exception:  # an id past the tokenizer too
+                token = None
+        if token is not None:
+            names.append(str(token))
+    text = f"token ids {format_ids(bad)}"
+    if names:
+        text += f" ({format_tokens(names)})"
+    if sites:
+        text += " added at " + ", ".join(describe(s) for s in sites)
+    text += f" have no embedding rows (`{_model_name(model)}` has {rows})"
+    if tokenizer is None or len(tokenizer) > rows or sites:
+        text += "; call `model.resize_token_embeddings(len(tokenizer))`"
+    else:
+        text += "; these ids do not come from this model's tokenizer"
+    return make_finding("HF901", text, sites[0] if sites else where, ids=bad, tokens=names, rows=rows)
+
+
+def check_ids(model, ids, tokenizer=None, where: Location = NOWHERE) -> list[Finding]:
+    """HF901: any id in ``ids`` (tensor or lists) at or past the model's embedding rows."""
+    rows = embedding_rows(model)
+    if rows is None:
+        return []
+    bad = [i for i in _ids_list(ids) if i >= rows]
+    return [out_of_range(model, bad, rows, tokenizer, where)] if bad else []
+
+
+def check_added_tokens(model, tokenizer, where: Location = NOWHERE) -> list[Finding]:
+    """HF901: tokens added to the tokenizer whose ids have no embedding row (a missing resize).
+
+    Only ids the tokenizer actually holds count; a larger embedding than ``len(tokenizer)`` is normal.
+    """
+    rows = embedding_rows(model)
+    if rows is None:
+        return []
+    bad = [i for i in tokenizer.added_tokens_decoder if i >= rows]
+    return [out_of_range(model, bad, rows, tokenizer, where)] if bad else []
+
+
+# --- HF902 ----------------------------------------------------------------------------------------
+
+def _as_set(value) -> set:
+    if value is None:
+        return set()
+    if isinstance(value, (list, tuple, set)):
+        return {v for v in value if v is not None}
+    return {value}
+
+
+def _family_mismatch(tokenizer, config, model_folder) -> Optional[str]:
+    """Why the tokenizer's class belongs to another model family than ``config.model_type``, or None."""
+    try:
+        from transformers.models.auto.tokenization_auto import TOKENIZER_MAPPING_NAMES
+    except ImportError:
+        return None
+    name = type(tokenizer).__name__
+    norm = name[:-4] if name.endswith("Fast") else name
+    model_type = getattr(config, "model_type", "") or ""
+    if norm in _GENERIC_TOKENIZERS or not model_type:
+        return None
+
+    def names(value) -> set:
+        return {(v[:-4] if v.endswith("Fast") else v) for v in _as_set(value) if isinstance(v, str)}
+
+    expected = names(TOKENIZER_MAPPING_NAMES.get(model_type))
+    saved = local_files.read_tokenizer_config(model_folder) or {}
+    expected |= names(saved.get("tokenizer_class"))
+    if norm in expected or not expected or expected <= _GENERIC_TOKENIZERS:
+        return None
+    flat_type = model_type.replace("-", "").replace("_", "").lower()
+    if norm.lower().startswith(flat_type):  # BertJapaneseTokenizer for a bert model
+        return None
+    owners = [mt for mt, value in TOKENIZER_MAPPING_NAMES.items() if norm in names(value)]
+    if not owners:
+        return None  # a class hflint does not know: stay silent
+    # the tokenizer's own checkpoint may say it belongs to this model type
+    tok_config = local_files.read_config(local_files.resolve_checkpoint(getattr(tokenizer, "name_or_path", "")))
+    if tok_config and tok_config.get("model_type") == model_type:
+        return None
+    return (f"`{name}` is the tokenizer of {', '.join('`%s`' % o for o in owners[:3])} models, but the model "
+            f"is `{model_type}` (its tokenizer is `{sorted(expected)[0]}`)")
+
+
+def check_pairing(model, tokenizer, where: Location = NOWHERE) -> list[Finding]:
+    """HF902: the tokenizer is not the model's (vocabulary, special-token ids, family, base vocabulary size)."""
+    findings: list[Finding] = []
+    config = getattr(model, "config", None)
+    if config is None:
+        return findings
+    model_ckpt = checkpoint_of(model)
+    tok_ckpt = str(getattr(tokenizer, "name_or_path", "") or "")
+    tok_label = f"`{tok_ckpt}`" if tok_ckpt else f"`{type(tokenizer).__name__}`"
+    data = {"model_checkpoint": model_ckpt, "tokenizer_checkpoint": tok_ckpt}
+
+    rows = embedding_rows(model)
+    base = getattr(tokenizer, "vocab_size", None)
+    if rows is not None and isinstance(base, int) and base > rows:
+        findings.append(make_finding(
+            "HF902", f"the tokenizer {tok_label} has a base vocabulary of {base} tokens but `{_model_name(model)}` "
+                     f"has only {rows} embedding rows: it is not this model's tokenizer", where, **data))
+
+    folder = local_files.resolve_checkpoint(model_ckpt)
+    compared = False
+    if folder is not None and local_files.has_tokenizer(folder) \
+            and local_files.resolve_checkpoint(tok_ckpt) != folder:
+        theirs = local_files.read_vocab(folder)
+        if theirs is not None:
+            compared = True
+            live = tokenizer.get_vocab()
+            differ = [(t, i, live.get(t)) for t, i in theirs.items() if live.get(t) != i]
+            if differ:
+                differ.sort(key=lambda d: d[1])
+                examples = "; ".join(
+                    f"`{t}` is {i} there, " + (f"{j} here" if j is not None else "missing here")
+                    for t, i, j in differ[:3])
+                findings.append(make_finding(
+                    "HF902", f"the tokenizer {tok_label} is not the one shipped with the model's checkpoint "
+                             f"`{model_ckpt}`: {len(differ)} of its {len(theirs)} tokens have other ids ({examples}); "
+                             f"load the tokenizer from `{model_ckpt}`", where, **data))
+
+    for role in ("pad", "bos", "eos"):
+        theirs_id = _as_set(getattr(config, f"{role}_token_id", None))
+        mine = getattr(tokenizer, f"{role}_token_id", None)
+        if theirs_id and mine is not None and mine not in theirs_id:
+            shown = sorted(theirs_id)
+            findings.append(make_finding(
+                "HF902", f"the tokenizer's {role}_token_id is {mine} (`{getattr(tokenizer, role + '_token')}`) but "
+                         f"the model config's {role}_token_id is {shown[0] if len(shown) == 1 else shown}: "
+                         f"the tokenizer {tok_label} does not belong to `{model_ckpt or _model_name(model)}`",
+                where, role=role, **data))
+    start = getattr(config, "decoder_start_token_id", None)
+    if getattr(config, "is_encoder_decoder", False) and isinstance(start, int):
+        known = set(tokenizer.all_special_ids) | {getattr(tokenizer, f"{r}_token_id", None) for r in ("pad", "bos", "eos")}
+        if start not in known:
+            findings.append(make_finding(
+                "HF902", f"the model config's decoder_start_token_id {start} is not a special token of the tokenizer "
+                         f"{tok_label}: it is not this model's tokenizer", where, role="decoder_start", **data))
+
+    if not compared:
+        why = _family_mismatch(tokenizer, config, folder)
+        if why:
+            findings.append(make_finding("HF902", why, where, **data))
+    return findings
+
+
+# --- HF903 ----------------------------------------------------------------------------------------
+
+def check_config(config, checkpoint=None, where: Location = NOWHERE) -> list[Finding]:
+    """HF903: architecture fields of a live config that differ from the checkpoint's saved config.json."""
+    checkpoint = str(checkpoint or getattr(config, "_name_or_path", "") or "")
+    folder = local_files.resolve_checkpoint(checkpoint)
+    saved = local_files.read_config(folder)
+    if not saved:
+        return []
+    if saved.get("model_type") and getattr(config, "model_type", None) \
+            and saved["model_type"] != config.model_type:
+        return []  # another architecture altogether; from_pretrained says so itself
+    fields = _arch_fields()
+    findings = []
+    for key, theirs in saved.items():
+        category = fields.get(key)
+        if category is None or theirs is None or isinstance(theirs, (dict, list)):
+            continue
+        mine = getattr(config, key, None)
+        if mine is None or mine == theirs:
+            continue
+        findings.append(make_finding(
+            "HF903", f"`{key}` is {mine!r} on the loaded config but {theirs!r} in `{describe((str(folder / 'config.json'), 0))}` "
+                     f"of `{checkpoint}`: {_CONSEQUENCE[category]}", where,
+            checkpoint=checkpoint, field=key, value=mine, saved=theirs))
+    return findings
+
+
+# --- HF904 ----------------------------------------------------------------------------------------
+
+def _unk_examples(tokenizer, texts: Sequence[str], unk: int, limit: int = 5) -> list[str]:
+    if not getattr(tokenizer, "is_fast", False):
+        return []
+    found: list[str] = []
+    for text in texts[:50]:
+        if not isinstance(text, str):
+            continue
+        try:
+            enc = tokenizer(text, return_offsets_mapping=True, add_special_tokens=False)
+        except Exception:
+            return found
+        for i, (start, end) in zip(enc["input_ids"], enc["offset_mapping"]):
+            piece = text[start:end]
+            if i == unk and piece and piece not in found:
+                found.append(piece)
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def unknown_rate(tokenizer, input_ids, attention_mask=None) -> Optional[tuple[int, int]]:
+    """(unknown tokens, real tokens) of an encoding; special and padding positions are not counted."""
+    unk = getattr(tokenizer, "unk_token_id", None)
+    if unk is None:
+        return None
+    others = {getattr(tokenizer, f"{r}_token_id", None) for r in ("pad", "bos", "eos", "cls", "sep", "mask")}
+    if unk in others:  # byte-level vocabularies reuse <|endoftext|> as unk: nothing to measure
+        return None
+    specials = set(tokenizer.all_special_ids) - {unk}
+    if hasattr(input_ids, "dim"):
+        import torch
+
+        mask = attention_mask.bool() if attention_mask is not None and hasattr(attention_mask, "bool") \
+            else torch.ones_like(input_ids, dtype=torch.bool)
+        special = torch.isin(input_ids, torch.tensor(sorted(specials), dtype=input_ids.dtype)) if specials \
+            else torch.zeros_like(mask)
+        real = mask & ~special
+        return int(((input_ids == unk) & real).sum()), int(real.sum())
+    ids = _ids_list(input_ids)
+    mask = _ids_list(attention_mask) if attention_mask is not None else [1] * len(ids)
+    real = [i for i, m in zip(ids, mask) if m and i not in specials]
+    return sum(1 for i in real if i == unk), len(real)
+
+
+def check_unknown_rate(tokenizer, input_ids, attention_mask=None, texts: Sequence[str] = (),
+                       threshold: float = DEFAULT_UNK_THRESHOLD, where: Location = NOWHERE) -> list[Finding]:
+    """HF904: the share of ``[UNK]`` tokens among the real tokens of an encoding is above ``threshold``."""
+    counts = unknown_rate(tokenizer, input_ids, attention_mask)
+    if not counts or not counts[1]:
+        return []
+    unknown, total = counts
+    rate = unknown / total
+    if rate <= threshold:
+        return []
+    examples = _unk_examples(tokenizer, list(texts), tokenizer.unk_token_id)
+    name = getattr(tokenizer, "name_or_path", "") or type(tokenizer).__name__
+    text = (f"{rate:.0%} of {total} tokens became `{tokenizer.unk_token}` (threshold {threshold:.0%})"
+            + (f", e.g. {format_tokens(examples)}" if examples else "")
+            + f": the vocabulary of `{name}` does not cover this text; use a checkpoint whose vocabulary does")
+    return [make_finding("HF904", text, where, rate=rate, unknown=unknown, total=total, examples=examples)]
+
+
+# --- HF905 ----------------------------------------------------------------------------------------
+
+def check_pooling(model_or_checkpoint, pooling: str, where: Location = NOWHERE) -> list[Finding]:
+    """HF905: ``pooling`` (what the code does: cls, mean, max, pooler, lasttoken) is not how the checkpoint pools."""
+    mine = str(pooling).lower().replace("_", "").replace("-", "")
+    mine = {"first": "cls", "cls_token": "cls", "clstoken": "cls", "average": "mean", "avg": "mean",
+            "pooleroutput": "pooler", "last": "lasttoken"}.get(mine, mine)
+    if mine not in POOLINGS:
+        raise ValueError(f"unknown pooling {pooling!r}; expected one of {', '.join(sorted(POOLINGS))}")
+    checkpoint = model_or_checkpoint if isinstance(model_or_checkpoint, str) else checkpoint_of(model_or_checkpoint)
+    found = local_files.read_pooling(local_files.resolve_checkpoint(checkpoint))
+    if not found:
+        return []
+    theirs, path = found
+    if theirs == mine:
+        return []
+    advice = {"mean": "average the token states with the attention mask (or use sentence-transformers)",
+              "cls": "take the first token's hidden state (`last_hidden_state[:, 0]`)"}.get(
+        theirs, "pool the way the checkpoint's sentence-transformers config says (or use sentence-transformers)")
+    return [make_finding(
+        "HF905", f"the code pools with {POOLINGS[mine]} but `{describe((str(path), 0))}` of `{checkpoint}` says "
+                 f"{POOLINGS.get(theirs, theirs)} pooling: {advice}", where,
+        checkpoint=checkpoint, pooling=mine, checkpoint_pooling=theirs)]
+
+
+# --- HF906 / HF907 --------------------------------------------------------------------------------
+
+def is_decoder_only(model) -> bool:
+    config = getattr(model, "config", None)
+    return config is not None and not getattr(config, "is_encoder_decoder", False)
+
+
+def check_right_padding(model, attention_mask, tokenizer=None, where: Location = NOWHERE) -> list[Finding]:
+    """HF906: a decoder-only model generates from a batch whose attention mask ends in padding."""
+    if attention_mask is None or not is_decoder_only(model):
+        return []
+    if hasattr(attention_mask, "dim"):
+        if attention_mask.dim() != 2 or attention_mask.shape[1] == 0:
+            return []
+        rows = (attention_mask[:, -1] == 0).nonzero().flatten().tolist()
+    else:
+        batch = attention_mask if attention_mask and isinstance(attention_mask[0], (list, tuple)) else [attention_mask]
+        rows = [r for r, row in enumerate(batch) if row and row[-1] == 0]
+    if not rows:
+        return []
+    side = f" (its padding_side is {tokenizer.padding_side!r})" if tokenizer is not None else ""
+    shown = ", ".join(map(str, rows[:8])) + (", \u2026" if len(rows) > 8 else "")
+    return [make_finding(
+        "HF906", f"`generate` on decoder-only `{_model_name(model)}` got right-padded prompts: rows {shown} of "
+                 f"`attention_mask` end in padding, so new tokens follow pad tokens; set "
+                 f"`tokenizer.padding_side = \"left\"`{side} before tokenizing the prompts", where, rows=rows)]
+
+
+def check_train_mode(model, where: Location = NOWHERE) -> list[Finding]:
+    """HF907: a forward pass with gradients off while the model is in training mode (dropout on)."""
+    import torch
+
+    if torch.is_grad_enabled() or not getattr(model, "training", False):
+        return []
+    return [make_finding(
+        "HF907", f"`{_model_name(model)}` runs a forward pass under `no_grad`/`inference_mode` while in training "
+                 f"mode, so dropout is on and outputs are random; call `model.eval()` first", where)]
+
+
+# --- everything at once ---------------------------------------------------------------------------
+
+def verify(model=None, tokenizer=None, texts=None, config=None, *, pooling: Optional[str] = None,
+           generate: bool = False, unk_threshold: float = DEFAULT_UNK_THRESHOLD) -> list[Finding]:
+    """Check live objects against each other and their local checkpoint files; return HF9xx findings.
+
+    ``texts`` are real inputs (HF901 ids, HF904 unknown rate; with ``generate=True`` they are prompts
+    for ``model.generate``, HF906). ``pooling`` is how the code pools sentence vectors (HF905).
+    Called under ``torch.no_grad()`` with a model in training mode, it reports HF907.
+    """
+    findings: list[Finding] = []
+    if isinstance(texts, str):
+        texts = [texts]
+    texts = list(texts) if texts else []
+    if config is None and model is not None:
+        config = getattr(model, "config", None)
+    if config is not None:
+        findings += check_config(config)
+    reported: set = set()
+    if model is not None and tokenizer is not None:
+        for finding in check_added_tokens(model, tokenizer):
+            reported |= set(finding.data["ids"])
+            findings.append(finding)
+        findings += check_pairing(model, tokenizer)
+    if tokenizer is not None and texts:
+        padded = getattr(tokenizer, "pad_token", None) is not None
+        enc = tokenizer(texts, padding=padded)
+        if model is not None:
+            rows = embedding_rows(model)
+            if rows is not None:
+                bad = [i for i in _ids_list(enc["input_ids"]) if i >= rows and i not in reported]
+                if bad:
+                    findings.append(out_of_range(model, bad, rows, tokenizer))
+            if generate and padded:
+                findings += check_right_padding(model, enc.get("attention_mask"), tokenizer)
+        findings += check_unknown_rate(tokenizer, enc["input_ids"], enc.get("attention_mask"), texts, unk_threshold)
+    if pooling is not None and model is not None:
+        findings += check_pooling(model, pooling)
+    if model is not None:
+        findings += check_train_mode(model)
+    unique: list[Finding] = []
+    for f in findings:
+        if all((f.code, f.message) != (g.code, g.message) for g in unique):
+            unique.append(f)
+    return unique
