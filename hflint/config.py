@@ -68,15 +68,27 @@ class Settings:
 
     def with_cli(self, select: Optional[list[str]] = None, extend_select: Iterable[str] = (),
                  ignore: Iterable[str] = (), target_transformers: Optional[str] = None) -> "Settings":
-        """These settings overridden by command-line flags, the way ruff layers them.
+        """These settings overridden by command-line flags, layered the way ruff layers them.
 
-        ``--select`` starts a fresh selection (the file's select, extend-select and ignore are dropped, so
-        an explicit ``--select HF301`` shows HF301 even where the file ignores it); ``--extend-select`` and
-        ``--ignore`` add to what the file says.
+        ``--select`` starts a fresh selection (the file's select, extend-select and ignore are dropped).
+        ``--extend-select`` and ``--ignore`` add to the file's lists, and win over the file's entries they
+        cover: ``--extend-select HF3`` re-enables a configured ``ignore = ["HF301"]``, ``--ignore HF3``
+        disables a configured ``select = ["HF301"]``.
         """
+        extend_select, ignore = list(extend_select), list(ignore)
         base = replace(self, select=select, extend_select=[], ignore=[]) if select is not None else self
-        return replace(base, extend_select=base.extend_select + list(extend_select), ignore=base.ignore + list(ignore),
-                       target_transformers=target_transformers or base.target_transformers)
+        return replace(
+            base,
+            select=None if base.select is None else _uncovered(base.select, ignore),
+            extend_select=_uncovered(base.extend_select, ignore) + extend_select,
+            ignore=_uncovered(base.ignore, extend_select) + ignore,
+            target_transformers=target_transformers or base.target_transformers,
+        )
+
+
+def _uncovered(selectors: list[str], overriding: list[str]) -> list[str]:
+    """``selectors`` minus those that one of ``overriding`` covers (is ALL or a prefix of)."""
+    return [s for s in selectors if not any(o == ALL or s.startswith(o) for o in overriding)]
 
 
 # ------------------------------------------------------------------ pyproject.toml

@@ -24,6 +24,11 @@ _CONSEQUENCES = {
 }
 
 
+# Heads whose vocabulary the checkpoint does not have yet: wav2vec2-style CTC models are fine-tuned
+# from checkpoints without an output layer, and `vocab_size=len(processor.tokenizer)` sizes the new one.
+_NEW_VOCAB_HEADS = ("ForCTC",)
+
+
 @dataclass
 class Change:
     node: cst.CSTNode  # where to report
@@ -47,6 +52,8 @@ def config_changes(facts, module: cst.Module) -> list[Change]:
     for obj in facts.objects:
         if obj.role == "model" and obj.origin == "from_pretrained":
             for key, (value, arg) in obj.kwargs.items():
+                if key == "vocab_size" and obj.cls.endswith(_NEW_VOCAB_HEADS):
+                    continue
                 changes.append(Change(arg, key, f"`{key}=` in `{obj.cls}.from_pretrained`", _literal(value), obj))
         if obj.role != "config" or obj.origin not in ("from_pretrained", "attribute"):
             continue
@@ -62,10 +69,14 @@ def config_changes(facts, module: cst.Module) -> list[Change]:
             return next((load for s, load in loads if s > seq), None)
 
         for key, (value, arg) in obj.kwargs.items():
+            if key == "vocab_size" and loads[0][1].cls.endswith(_NEW_VOCAB_HEADS):
+                continue
             changes.append(Change(arg, key, f"`{key}=` in `{obj.cls}.from_pretrained`", _literal(value), loads[0][1]))
         for use in obj.uses:
             load = load_after(use.seq)
             if load is None:
+                continue
+            if use.name == "vocab_size" and load.cls.endswith(_NEW_VOCAB_HEADS):
                 continue
             if use.kind == "attr_store":
                 target = module.code_for_node(use.node)
@@ -319,6 +330,12 @@ class ManualVocabSizeEdit(_ConfigChangeRule):
             config = AutoConfig.from_pretrained("roberta-base")
             config.vocab_size = 50265
             model = AutoModel.from_config(config)
+        """),
+        Valid("""
+            # a new CTC head on a checkpoint that has none: vocab_size sizes it
+            from transformers import Wav2Vec2ForCTC
+            model = Wav2Vec2ForCTC.from_pretrained("facebook/wav2vec2-base", vocab_size=len(processor.tokenizer),
+                                                   pad_token_id=processor.tokenizer.pad_token_id)
         """),
     ]
     INVALID = [

@@ -44,16 +44,16 @@ def sentence_embedding_use(vec: Hidden) -> Optional[tuple[str, Use]]:
             if use.callee.startswith("self.") or use.callee.endswith(_HEAD_SUFFIXES):
                 return None  # a head being trained on it
             if last in _SIMILARITY or use.callee.endswith(("CosineSimilarity()", "PairwiseDistance()")):
-                found.append((0, f"`{last.rstrip('()') or use.callee}` similarity", use))
+                found.append((0, f"compared with `{last.rstrip('()') or use.callee}`", use))
             elif last in ("fit", "fit_predict", "fit_transform") and any(c in use.callee for c in _CLUSTERING):
                 found.append((0, "clustering", use))
             elif use.callee.startswith("faiss.") or last in _VECTOR_STORE_METHODS \
                     or use.keyword in _VECTOR_STORE_KEYWORDS:
                 found.append((0, "a vector index", use))
         elif use.kind == "binop" and use.name == "MatrixMultiply":
-            found.append((0, "`@` similarity", use))
+            found.append((0, "compared with `@`", use))
         elif use.kind == "method" and use.name in ("dot", "mm", "matmul"):
-            found.append((0, f"`.{use.name}()` similarity", use))
+            found.append((0, f"compared with `.{use.name}()`", use))
         elif use.kind == "return" and _EMBED_FUNCTION.search(use.name) and use.name not in _TRAINING_METHODS:
             found.append((1, f"returned from `{use.name}()`", use))
         elif use.kind in ("assign", "append", "subscript_store") \
@@ -235,7 +235,7 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
             cls = out.last_hidden_state[:, 0]
             print(F.cosine_similarity(cls[0:1], cls[1:2]))
         """, line=6, message="`out.last_hidden_state[:, 0]` takes the [CLS] vector of 'bert-base-uncased' as a "
-                             "sentence embedding (`cosine_similarity` similarity, line 7)"),
+                             "sentence embedding (compared with `cosine_similarity`, line 7)"),
         Invalid("""
             import torch
             from transformers import AutoModel, AutoTokenizer
@@ -281,7 +281,7 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
             q = model(**tokenizer(["query"], return_tensors="pt")).last_hidden_state[:, 0]
             d = model(**tokenizer(["doc one", "doc two"], padding=True, return_tensors="pt")).last_hidden_state[:, 0]
             scores = q @ d.T
-        """, line=4, message="`@` similarity", count=2),
+        """, line=4, message="compared with `@`", count=2),
         Invalid("""
             from transformers import AutoModel, AutoTokenizer
 
@@ -450,7 +450,7 @@ class PoolerOutputAsSentenceEmbedding(_PooledVectorRule):
             enc_model = AutoModel.from_pretrained("distilroberta-base")
             p = enc_model(**tok(["x", "y"], padding=True, return_tensors="pt"))[1]
             print(util.cos_sim(p[0], p[1]))
-        """, line=5, message="`cos_sim` similarity"),
+        """, line=5, message="compared with `cos_sim`"),
     ]
 
     @staticmethod
