@@ -71,6 +71,7 @@ def lint_files(files: Sequence[str], settings: Settings, jobs: int) -> list[Find
 # ------------------------------------------------------------------ subcommands
 
 def check(args: argparse.Namespace) -> int:
+    """``hflint check PATHS``: lint, print in the chosen format, exit 0 (clean) or 1 (findings)."""
     paths = args.paths or ([STDIN] if args.stdin_filename else ["."])
     missing = [p for p in paths if p != STDIN and not os.path.lexists(p)]
     if missing:
@@ -99,6 +100,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def list_rules(args: argparse.Namespace) -> int:
+    """``hflint rules``: the catalog as a table or JSON."""
     catalog = rules.all_rules()
     if args.format == "json":
         import json
@@ -117,6 +119,7 @@ def list_rules(args: argparse.Namespace) -> int:
 
 
 def explain(args: argparse.Namespace) -> int:
+    """``hflint explain CODE``: the rule's documentation page."""
     from .docs import render_rule
 
     rule = rules.rule_by_code(args.rule)
@@ -187,9 +190,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return args.run(args)
     except ConfigError as exc:
         print(f"hflint: error: {exc}", file=sys.stderr)
-    except BrokenPipeError:  # `hflint rules | head`
-        sys.stderr.close()
-        return EXIT_CLEAN
+    except BrokenPipeError:  # `hflint check . | head`: stop quietly, and keep Python from complaining at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
     except Exception:  # noqa: BLE001 - report, never a bare traceback with exit 1
         traceback.print_exc()
         print("hflint: internal error (please report it with the traceback above)", file=sys.stderr)

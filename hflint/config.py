@@ -98,7 +98,7 @@ _VERSION = re.compile(r"\d+\.\d+(\.\d+)?([a-z]+\d*)?")
 
 
 def parse_selectors(value: str | Iterable[str], where: str = "") -> list[str]:
-    """``"HF3, HF101"`` or a list of codes to upper-case selectors; anything but ``ALL`` or ``HF`` + digits is an error."""
+    """``"HF3, HF101"`` or a list of codes to upper-case selectors; only ``ALL`` and ``HF`` + digits are valid."""
     items = value.split(",") if isinstance(value, str) else list(value)
     out = []
     for item in items:
@@ -108,7 +108,8 @@ def parse_selectors(value: str | Iterable[str], where: str = "") -> list[str]:
         if not code:
             continue
         if code != ALL and not _SELECTOR.fullmatch(code):
-            raise ConfigError(f"{where}unknown rule selector {item.strip()!r} (expected ALL or a code prefix such as HF3 or HF301)")
+            raise ConfigError(f"{where}unknown rule selector {item.strip()!r} "
+                              "(expected ALL or a code prefix such as HF3 or HF301)")
         out.append(code)
     return out
 

@@ -45,7 +45,8 @@ def _point(line: int, column: int) -> dict:
 
 
 def _edit(e: Edit) -> dict:
-    return {"content": e.content, "location": _point(e.line, e.column), "end_location": _point(e.end_line, e.end_column)}
+    return {"content": e.content, "location": _point(e.line, e.column),
+            "end_location": _point(e.end_line, e.end_column)}
 
 
 def to_json(f: Finding) -> dict:

@@ -2,6 +2,7 @@
 
 The text check costs nothing; the ``ast`` walk costs about half of pyflakes, and flake8 hands the
 plugin its ``ast`` tree for free. Only files some enabled rule may match are parsed with libcst.
+Every fact over-approximates what the analysis can resolve, so skipping a file never loses a finding.
 """
 from __future__ import annotations
 
@@ -18,15 +19,44 @@ class Features:
     calls: set = field(default_factory=set)  # last name of every called function or method
     attrs: set = field(default_factory=set)  # every attribute name read or written
     stored_attrs: set = field(default_factory=set)  # attribute names assigned to
-    keywords: set = field(default_factory=set)  # keyword argument names and string dict keys
+    keywords: set = field(default_factory=set)  # keyword argument names anywhere
+    load_keywords: set = field(default_factory=set)  # keyword names of from_pretrained calls
+    dict_keys: set = field(default_factory=set)  # string keys of dict literals and subscripts
     from_pretrained: int = 0
+    resolvable_loads: int = 0  # from_pretrained/pipeline calls whose checkpoint may resolve to a string
     first_token_index: bool = False  # a subscript like x[:, 0] or x[:, 0, :]
     index_one: bool = False  # a subscript x[1] (a base model's pooler output)
 
 
+def _name_of(node: ast.AST):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _stringy(node: ast.AST, names: set) -> bool:
+    """Could this expression evaluate to a string the analysis resolves?"""
+    t = type(node)
+    if t is ast.Constant:
+        return isinstance(node.value, str)
+    if t is ast.Name or t is ast.Attribute:
+        return _name_of(node) in names
+    if t is ast.BoolOp:
+        return all(_stringy(v, names) for v in node.values)
+    if t is ast.IfExp:
+        return _stringy(node.body, names) and _stringy(node.orelse, names)
+    if t is ast.BinOp:
+        return _stringy(node.left, names) and _stringy(node.right, names)
+    return False
+
+
 def scan(tree: ast.AST) -> Features:
     f = Features()
-    calls, attrs, stored, keywords = f.calls, f.attrs, f.stored_attrs, f.keywords
+    calls, attrs, stored, keywords, dict_keys = f.calls, f.attrs, f.stored_attrs, f.keywords, f.dict_keys
+    loads: list[ast.AST] = []  # checkpoint argument of each load
+    assigned: list[tuple[str, ast.AST]] = []  # (name, value) of simple assignments
     for node in ast.walk(tree):
         t = type(node)
         if t is ast.Call:
@@ -35,15 +65,29 @@ def scan(tree: ast.AST) -> Features:
                 calls.add(fn.attr)
                 if fn.attr == "from_pretrained":
                     f.from_pretrained += 1
+                    arg = node.args[0] if node.args else next(
+                        (k.value for k in node.keywords if k.arg == "pretrained_model_name_or_path"), None)
+                    if arg is not None:
+                        loads.append(arg)
+                    f.load_keywords.update(k.arg for k in node.keywords if k.arg)
             elif type(fn) is ast.Name:
                 calls.add(fn.id)
             for kw in node.keywords:
                 if kw.arg:
                     keywords.add(kw.arg)
+                    if kw.arg in ("model", "tokenizer") and _name_of(fn) == "pipeline":
+                        loads.append(kw.value)
         elif t is ast.Attribute:
             attrs.add(node.attr)
             if type(node.ctx) is ast.Store:
                 stored.add(node.attr)
+        elif t is ast.Assign or t is ast.AnnAssign:
+            targets = node.targets if t is ast.Assign else [node.target]
+            if node.value is not None:
+                for target in targets:
+                    name = _name_of(target)
+                    if name:
+                        assigned.append((name, node.value))
         elif t is ast.Subscript:
             s = node.slice
             if type(s) is ast.Tuple and len(s.elts) >= 2:
@@ -53,11 +97,21 @@ def scan(tree: ast.AST) -> Features:
                     f.first_token_index = True
             elif type(s) is ast.Constant:
                 if isinstance(s.value, str):
-                    keywords.add(s.value)
+                    dict_keys.add(s.value)
                 elif s.value == 1:
                     f.index_one = True
         elif t is ast.Dict:
             for k in node.keys:
                 if type(k) is ast.Constant and isinstance(k.value, str):
-                    keywords.add(k.value)
+                    dict_keys.add(k.value)
+    if loads:
+        names: set = set()
+        changed = True
+        while changed:  # names bound to strings, through chains of names
+            changed = False
+            for name, value in assigned:
+                if name not in names and _stringy(value, names):
+                    names.add(name)
+                    changed = True
+        f.resolvable_loads = sum(1 for arg in loads if _stringy(arg, names))
     return f

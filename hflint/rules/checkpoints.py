@@ -163,7 +163,7 @@ class TokenizerModelCheckpointMismatch(Rule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return features.from_pretrained >= 2 or "pipeline" in features.calls
+        return features.resolvable_loads >= 2
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts

@@ -108,8 +108,9 @@ class _ConfigChangeRule(Rule):
     def may_match(features) -> bool:
         if not features.from_pretrained:
             return False
-        fields = knowledge.architecture_fields()
-        return "setattr" in features.calls or bool((features.stored_attrs | features.keywords) & fields.keys())
+        fields = knowledge.architecture_fields().keys()
+        return "setattr" in features.calls or bool(features.stored_attrs & fields) \
+            or bool(features.load_keywords & fields) or ("update" in features.calls and bool(features.dict_keys & fields))
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts

@@ -298,7 +298,7 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return features.from_pretrained > 0 and features.first_token_index
+        return features.resolvable_loads > 0 and features.first_token_index
 
 
 class PoolerOutputAsSentenceEmbedding(_PooledVectorRule):
@@ -455,7 +455,7 @@ class PoolerOutputAsSentenceEmbedding(_PooledVectorRule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return features.from_pretrained > 0 and ("pooler_output" in features.attrs or features.index_one)
+        return features.resolvable_loads > 0 and ("pooler_output" in features.attrs or features.index_one)
 
 
 def _padded(value) -> Optional[str]:
@@ -603,7 +603,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return "mean" in features.calls and "padding" in features.keywords
+        return features.from_pretrained > 0 and "mean" in features.calls and "padding" in features.keywords
 
     def check(self) -> Iterable[Report]:
         for vec in self.ctx.facts.tracked:

@@ -401,7 +401,8 @@ def verify(model=None, tokenizer=None, texts=None, config=None, *, pooling: Opti
 
     ``texts`` are real inputs (HF901 ids, HF904 unknown rate; with ``generate=True`` they are prompts
     for ``model.generate``, HF906). ``pooling`` is how the code pools sentence vectors (HF905).
-    Called under ``torch.no_grad()`` with a model in training mode, it reports HF907.
+    Called under ``torch.no_grad()`` with a model in training mode, it reports HF907. Inside an
+    active ``watch`` the findings are also reported there (a strict watch raises the first one).
     """
     findings: list[Finding] = []
     if isinstance(texts, str):
@@ -419,7 +420,10 @@ def verify(model=None, tokenizer=None, texts=None, config=None, *, pooling: Opti
         findings += check_pairing(model, tokenizer)
     if tokenizer is not None and texts:
         padded = getattr(tokenizer, "pad_token", None) is not None
-        enc = tokenizer(texts, padding=padded)
+        from .instrument import unobserved
+
+        with unobserved():  # verify measures these inputs itself
+            enc = tokenizer(texts, padding=padded)
         if model is not None:
             rows = embedding_rows(model)
             if rows is not None:
@@ -437,4 +441,9 @@ def verify(model=None, tokenizer=None, texts=None, config=None, *, pooling: Opti
     for f in findings:
         if all((f.code, f.message) != (g.code, g.message) for g in unique):
             unique.append(f)
+    from . import instrument  # inside a watch (or under pytest --hf-verify) the findings are reported there too
+
+    if instrument.active():
+        for f in unique:
+            instrument.emit(f)
     return unique

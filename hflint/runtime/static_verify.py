@@ -1,0 +1,128 @@
+"""``hflint check --verify``: confirm or withdraw static findings with checkpoint files found locally.
+
+Offline and import-free: checkpoints resolve to a local folder or a snapshot already in the Hugging
+Face cache, and only ``config.json``, tokenizer vocabulary files and ``1_Pooling/config.json`` are
+read with ``json``. Never downloads, never runs checkpoint code.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from ..finding import Finding
+from . import local_files
+
+# Spellings of one architecture field across config classes (their attribute_map), so a static
+# finding about ``num_attention_heads`` can be checked against a GPT-2 config.json that says ``n_head``.
+_ALIASES = [
+    {"hidden_size", "n_embd", "d_model", "dim", "embed_dim"},
+    {"num_hidden_layers", "n_layer", "num_layers", "n_layers"},
+    {"num_attention_heads", "n_head", "num_heads", "n_heads"},
+    {"intermediate_size", "n_inner", "d_ff", "hidden_dim", "ffn_dim"},
+    {"max_position_embeddings", "n_positions", "n_ctx"},
+    {"hidden_act", "activation_function", "activation", "hidden_activation"},
+]
+
+
+def _saved_value(config: dict, field: str):
+    if field in config:
+        return True, config[field]
+    for group in _ALIASES:
+        if field in group:
+            for alias in sorted(group):
+                if alias in config:
+                    return True, config[alias]
+    return False, None
+
+
+def _same(a, b) -> bool:
+    return a == b or str(a).strip("'\"") == str(b)
+
+
+def _where(f: Finding) -> str:
+    cell = f"cell {f.cell}:" if f.cell else ""
+    return f"{f.filename}:{cell}{f.line}"
+
+
+def _note(f: Finding, text: str) -> Finding:
+    return dataclasses.replace(f, message=f"{f.message} [verified: {text}]")
+
+
+def _vocab_summary(a: dict, b: dict) -> str:
+    differ = sum(1 for t, i in a.items() if b.get(t) != i) + sum(1 for t in b if t not in a)
+    return f"{differ} of {max(len(a), len(b))} vocabulary entries differ"
+
+
+def _verify_tokenizer_pair(f: Finding, missing: list[str]) -> Optional[Finding]:
+    tok, model = f.data.get("tokenizer_checkpoint"), f.data.get("model_checkpoint")
+    if not tok or not model:
+        missing.append(f"{_where(f)}: {f.code} not verified: the finding names no checkpoints")
+        return f
+    folders = {c: local_files.resolve_checkpoint(c) for c in (tok, model)}
+    prints = {c: local_files.tokenizer_fingerprint(folders[c]) for c in (tok, model)}
+    absent = [c for c in (tok, model) if prints[c] is None]
+    if absent:
+        missing.append(f"{_where(f)}: {f.code} not verified: no tokenizer files for "
+                       + " and ".join(f"`{c}`" for c in absent) + " in a local folder or the local Hugging Face cache")
+        return f
+    if prints[tok] == prints[model]:
+        return None  # the same vocabulary under two names: not a mismatch
+    a, b = local_files.read_vocab(folders[tok]), local_files.read_vocab(folders[model])
+    detail = _vocab_summary(a, b) if a is not None and b is not None else "their tokenizer files differ"
+    return _note(f, f"`{tok}` and `{model}` have different vocabularies, {detail}")
+
+
+def _verify_config_field(f: Finding, missing: list[str]) -> Optional[Finding]:
+    checkpoint, field = f.data.get("checkpoint"), f.data.get("field")
+    config = local_files.read_config(local_files.resolve_checkpoint(checkpoint)) if checkpoint else None
+    if config is None or not field:
+        missing.append(f"{_where(f)}: {f.code} not verified: no local config.json for `{checkpoint}`")
+        return f
+    found, saved = _saved_value(config, field)
+    if not found:
+        missing.append(f"{_where(f)}: {f.code} not verified: `{checkpoint}`'s config.json has no `{field}`")
+        return f
+    if "value" not in f.data or f.data["value"] is None:
+        missing.append(f"{_where(f)}: {f.code} not verified: the new value of `{field}` is not known statically "
+                       f"(the checkpoint has {saved!r})")
+        return f
+    if _same(f.data["value"], saved):
+        return None  # set to the value the checkpoint already has: nothing changes
+    return _note(f, f"`{checkpoint}`'s config.json has {field}={saved!r}")
+
+
+def _verify_pooling(f: Finding, missing: list[str]) -> Optional[Finding]:
+    checkpoint = f.data.get("checkpoint")
+    folder = local_files.resolve_checkpoint(checkpoint) if checkpoint else None
+    if folder is None:
+        missing.append(f"{_where(f)}: {f.code} not verified: `{checkpoint}` is not in a local folder or the "
+                       "local Hugging Face cache")
+        return f
+    pooling = local_files.read_pooling(folder)
+    if pooling is None:
+        return _note(f, f"`{checkpoint}` has no sentence-transformers pooling config")
+    mode, _path = pooling
+    if mode == "cls" and f.code == "HF401":
+        return None  # the checkpoint was trained for CLS pooling
+    return _note(f, f"`{checkpoint}`'s pooling config says {mode} pooling")
+
+
+_VERIFIERS = {
+    "HF101": _verify_tokenizer_pair,
+    "HF201": _verify_config_field,
+    "HF202": _verify_config_field,
+    "HF401": _verify_pooling,
+    "HF402": _verify_pooling,
+}
+
+
+def verify_static(findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """Kept findings (a verification note appended where confirmed) and lines for those left unverified."""
+    kept: list[Finding] = []
+    missing: list[str] = []
+    for f in findings:
+        verifier = _VERIFIERS.get(f.code)
+        result = verifier(f, missing) if verifier else f
+        if result is not None:
+            kept.append(result)
+    return kept, missing
