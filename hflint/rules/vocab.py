@@ -271,17 +271,17 @@ class AddTokensWithoutResize(Rule):
             models = models_paired_with(facts, tok)
             if not models:
                 continue
-            for use in tok.uses:
-                if use.kind != "method" or use.name not in ADD_METHODS:
-                    continue
-                added = added_strings(use.call, tok, facts)
-                if not added:
-                    continue
-                for model in models:
-                    report = self._check_add(tok, model, use)
-                    if report is not None:
-                        yield report
-                        break
+            for model in models:
+                # one finding per missing resize: at the first add it misses, naming the later ones
+                missed = [use for use in tok.uses if use.kind == "method" and use.name in ADD_METHODS
+                          and added_strings(use.call, tok, facts) and self._check_add(tok, model, use)]
+                if missed:
+                    report = self._check_add(tok, model, missed[0])
+                    if len(missed) > 1:
+                        lines = ", ".join(str(self.ctx.position(u.call).start.line) for u in missed[1:])
+                        report.message += f" (tokens are also added at line {lines})"
+                    yield report
+                    break
 
     def _check_add(self, tok: HFObject, model: HFObject, add: Use) -> Optional[Report]:
         facts = self.ctx.facts
