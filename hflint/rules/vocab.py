@@ -122,7 +122,7 @@ class AddTokensWithoutResize(Rule):
     name = "add-tokens-without-resize"
     message = "`{tokenizer}.{method}(...)` adds tokens but `{model}` (line {line}) is not resized {when}; " \
               "call `{model}.resize_token_embeddings(len({tokenizer}))`"
-    fixable = "unsafe"
+    fixable = ""  # the unsafe insert-a-resize fix comes with --fix
 
     VALID = [
         Valid("""
