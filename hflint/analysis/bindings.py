@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
-import libcst as cst
+from ..lazy_libcst import cst
 
 from .hfclasses import classify, export_name
 from .values import (UNKNOWN, Const, Dict, Encoding, Hidden, HFObject, Output, Seq, Str, Tracked, Use, Value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-import libcst as cst
+from ..lazy_libcst import cst
 
 from .bindings import Analyzer, Scope
 from .values import Encoding, HFObject, Output

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-import libcst as cst
+from ..lazy_libcst import cst
 
 
 class Value:

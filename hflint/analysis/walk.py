@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Iterable
 
-import libcst as cst
+from ..lazy_libcst import cst
 
 DEFER = object()
 """Returned by the first participant's ``visit_X``: walk this subtree after everything else."""

@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable, Optional
 
-import libcst as cst
+from ..lazy_libcst import cst
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileContext

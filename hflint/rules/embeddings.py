@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-import libcst as cst
+from ..lazy_libcst import cst
 
 from .. import knowledge
 from ..analysis.bindings import QName

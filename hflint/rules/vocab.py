@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-import libcst as cst
+from ..lazy_libcst import cst
 
 from .. import knowledge
 from ..analysis.bindings import CallSite, Scope, dotted_name

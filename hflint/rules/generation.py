@@ -1,0 +1,1 @@
+"""HF6xx — generation and training."""
