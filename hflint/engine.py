@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import io
+import re
+import time
 import tokenize
 import warnings
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from .prefilter import Features, mentions_hugging_face, scan
 from .rules import Rule, all_rules
 
 INTERNAL = "HF000"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class FileContext:
@@ -31,24 +34,47 @@ class FileContext:
         self.module = module
         self.facts = analyzer
         self.settings = settings
+        self.lines: list[str] = []  # the source's lines, without line endings (set by the engine)
         self._positions = None
 
     def position(self, node):
-        """``CodeRange`` of a node. Computed once per file, and only for files with findings:
-        libcst's PositionProvider costs more than the parse itself."""
-        if self._positions is None:
-            from libcst.metadata import MetadataWrapper, PositionProvider
+        """``Range(start=(line, column), end=...)`` of a node, as libcst's PositionProvider would give it.
 
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
-        return self._positions[node]
+        Computed only for files with findings, and only for the nodes rules can ask about (everything
+        the analysis evaluated or recorded): PositionProvider's range for every node costs more than
+        the parse itself. A node outside that set costs one more code generation pass.
+        """
+        from .analysis.positions import Position, Range, compute
+
+        key = id(node)
+        found = self._positions.get(key) if self._positions is not None else None
+        if found is None:
+            if self._positions is None:
+                self._positions = compute(self.module, self._likely_targets() | {key})
+            if key not in self._positions:
+                self._positions.update(compute(self.module, {key}))
+            found = self._positions[key]
+        return Range(Position(*found[0]), Position(*found[1]))
+
+    def _likely_targets(self) -> set[int]:
+        facts = self.facts
+        ids = set(facts.values)
+        for t in facts.tracked:
+            ids.add(id(t.node))
+            for use in t.uses:
+                ids.add(id(use.node))
+        for scope in facts.scopes:
+            for site in scope.calls:
+                ids.add(id(site.node))
+                ids.update(id(a) for a in site.node.args)
+        return ids
 
 
 @dataclass
 class Result:
     findings: list[Finding] = field(default_factory=list)
     parsed: bool = False  # libcst parsed the file (False when the prefilter skipped it)
-    rule_seconds: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)  # CPU-cheap wall timings: "parse", "analysis", and per rule code
 
 
 def decode(data: bytes) -> str:
@@ -106,6 +132,7 @@ def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_pars
     from .analysis.bindings import Analyzer
     from .analysis.walk import walk
 
+    start = time.perf_counter()
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -119,10 +146,13 @@ def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_pars
                                            name="parse-error"))
         return result
     result.parsed = True
+    result.seconds["parse"] = time.perf_counter() - start
     analyzer = Analyzer(module)
     ctx = FileContext(filename, module, analyzer, settings)
+    ctx.lines = _LINE_BREAK.split(text)
     rules = [cls(ctx) for cls in rule_classes]
     hooked = [r for r in rules if any(n.startswith(("visit_", "leave_")) for n in dir(type(r)))]
+    start = time.perf_counter()
     try:
         walk(module, [analyzer, *hooked])
     except RecursionError:
@@ -134,11 +164,14 @@ def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_pars
                                        f"internal error in analysis: {type(exc).__name__}: {exc}",
                                        name="internal-error"))
         return result
-    lines = text.splitlines()
+    result.seconds["analysis"] = time.perf_counter() - start
+    lines = ctx.lines
     findings: list[Finding] = []
     for rule in rules:
+        start = time.perf_counter()
         try:
             produced = [_to_finding(ctx, rule, rep) for rep in rule.check()]
+            result.seconds[rule.code] = time.perf_counter() - start
         except Exception as exc:  # noqa: BLE001 - contain the rule, keep the others
             findings.append(Finding(filename, 1, 0, INTERNAL,
                                     f"internal error in rule {rule.code} {rule.name}: {type(exc).__name__}: {exc}",
@@ -160,7 +193,10 @@ def _to_finding(ctx: FileContext, rule: Rule, report) -> Finding:
         for rep in report.replacements:
             r = ctx.position(rep.node)
             if rep.insert_after:
-                edits.append(Edit(r.end.line, r.end.column, r.end.line, r.end.column, rep.code))
+                # a new line after the node's last line, indented like the node's first line
+                indent = ctx.lines[r.start.line - 1][:r.start.column] if r.start.line <= len(ctx.lines) else ""
+                indent = indent if not indent.strip() else ""
+                edits.append(Edit(r.end.line + 1, 0, r.end.line + 1, 0, f"{indent}{rep.code}\n"))
             else:
                 edits.append(Edit(r.start.line, r.start.column, r.end.line, r.end.column, rep.code))
         fix = Fix("safe" if report.fix_safe else "unsafe", tuple(edits), report.fix_message)

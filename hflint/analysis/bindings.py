@@ -172,6 +172,8 @@ class Analyzer:
         self._saved: dict[int, Scope] = {}
         self._scope_stack: list[tuple[Scope, tuple]] = []
         self.imports_transformers = False
+        self._line_stack: list[cst.SimpleStatementLine] = []
+        self._statement_of: dict[int, cst.SimpleStatementLine] = {}
 
     # ------------------------------------------------------------------ helpers
     def _next(self) -> int:
@@ -189,6 +191,16 @@ class Analyzer:
     def value_of(self, node: cst.CSTNode) -> Value:
         """The value computed for ``node`` during the traversal (UNKNOWN if it was never evaluated)."""
         return self.values.get(id(node), UNKNOWN)
+
+    def statement_of(self, call: cst.Call) -> Optional[cst.SimpleStatementLine]:
+        """The statement line (on its own line) holding a call; None in a compound header or `if x: call()`."""
+        return self._statement_of.get(id(call))
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._line_stack.append(node)
+
+    def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._line_stack.pop()
 
     def scope_of(self, node: cst.CSTNode) -> Optional[Scope]:
         return self._scope_of_node.get(id(node))
@@ -457,6 +469,8 @@ class Analyzer:
             callee_name = dotted_name(func)
 
         last = method or (func.value if isinstance(func, cst.Name) else "")
+        if self._line_stack:
+            self._statement_of[id(node)] = self._line_stack[-1]
         self.scope.calls.append(CallSite(self._next(), last, callee_name, node, self.cond, receiver))
         # record the uses of every tracked argument
         pos = 0
