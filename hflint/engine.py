@@ -97,7 +97,12 @@ def lint_source(source: str | bytes, filename: str = "<stdin>", settings: Option
     settings = settings or Settings()
     text = decode(source) if isinstance(source, bytes) else source
     result = Result()
-    if not mentions_hugging_face(text):
+    relevant = mentions_hugging_face(text)
+    if tree is None and (relevant or report_parse_errors):
+        tree, error = _ast_tree(text, filename)
+        if tree is None and report_parse_errors and _report_if_unparsable(text, filename, error, result).findings:
+            return result  # every unparsable file is reported once, Hugging Face code or not
+    if not relevant:
         return result
     exempt = noqa.file_exemption(text)
     if exempt is not None and not exempt:
@@ -107,13 +112,6 @@ def lint_source(source: str | bytes, filename: str = "<stdin>", settings: Option
         candidates = [r for r in candidates if not r.code.startswith(tuple(exempt))]
     if not candidates:
         return result
-    if tree is None:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(text, filename)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            tree = None  # libcst may still read it (newer syntax); its verdict decides
     if tree is not None:
         try:
             features = scan(tree)
@@ -124,6 +122,36 @@ def lint_source(source: str | bytes, filename: str = "<stdin>", settings: Option
             if not candidates:
                 return result
     return _lint_parsed(text, filename, settings, candidates, apply_noqa, report_parse_errors, result)
+
+
+def _ast_tree(text: str, filename: str) -> tuple[Optional[ast.AST], Optional[BaseException]]:
+    """The cheap ``ast`` tree for the prefilter, or None and CPython's reason for rejecting the text."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text, filename), None
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        return None, exc
+
+
+def _report_if_unparsable(text: str, filename: str, error: Optional[BaseException], result: Result) -> Result:
+    """A file CPython rejects may still be newer syntax libcst reads: libcst has the last word.
+    The location and wording come from CPython's parser, which users know (libcst's are coarser)."""
+    import libcst as cst
+
+    try:
+        cst.parse_module(text)
+        return result
+    except Exception:  # noqa: BLE001 - RecursionError, MemoryError...: never crash the host
+        pass
+    line, col = 1, 0
+    if isinstance(error, SyntaxError):
+        line, col = error.lineno or 1, max((error.offset or 1) - 1, 0)
+        why = error.msg
+    else:
+        why = f"{type(error).__name__}: {error}" if error is not None else "unknown syntax"
+    result.findings.append(Finding(filename, line, col, INTERNAL, f"cannot parse: {why}", name="parse-error"))
+    return result
 
 
 def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_parse_errors, result) -> Result:
