@@ -43,6 +43,16 @@ def checkpoint_of(obj) -> str:
     return str(name)
 
 
+def _file_of(checkpoint: str, path) -> str:
+    """``/ckpt/config.json`` for a folder checkpoint, ``org/name's config.json`` for a cached hub id."""
+    from pathlib import Path
+
+    path = Path(path)
+    if Path(checkpoint).expanduser().is_dir():
+        return f"`{describe((str(path), 0))}`"
+    return f"`{checkpoint}`'s {path.parent.name + '/' if path.parent.name.startswith('1_') else ''}{path.name}"
+
+
 def _model_name(model) -> str:
     return type(model).__name__
 
@@ -102,21 +112,16 @@ def out_of_range(model, bad_ids: Iterable[int], rows: int, tokenizer=None, where
         text += f" ({format_tokens(names)})"
     if sites:
         text += " added at " + ", ".join(describe(s) for s in sites)
-    text += f" have no embedding rows (`{_model_name(model)}` has {rows})"
+    text += f" have no embedding rows (`{_model_name(model)}` has {rows}"
+    resized = provenance.origin(model)
+    if resized is not None and resized.resized_at:
+        text += f", resized at {describe(resized.resized_at)}"
+    text += ")"
     if tokenizer is None or len(tokenizer) > rows or sites:
         text += "; call `model.resize_token_embeddings(len(tokenizer))`"
     else:
         text += "; these ids do not come from this model's tokenizer"
     return make_finding("HF901", text, sites[0] if sites else where, ids=bad, tokens=names, rows=rows)
-
-
-def check_ids(model, ids, tokenizer=None, where: Location = NOWHERE) -> list[Finding]:
-    """HF901: any id in ``ids`` (tensor or lists) at or past the model's embedding rows."""
-    rows = embedding_rows(model)
-    if rows is None:
-        return []
-    bad = [i for i in _ids_list(ids) if i >= rows]
-    return [out_of_range(model, bad, rows, tokenizer, where)] if bad else []
 
 
 def check_added_tokens(model, tokenizer, where: Location = NOWHERE) -> list[Finding]:
@@ -171,8 +176,10 @@ def _family_mismatch(tokenizer, config, model_folder) -> Optional[str]:
     tok_config = local_files.read_config(local_files.resolve_checkpoint(getattr(tokenizer, "name_or_path", "")))
     if tok_config and tok_config.get("model_type") == model_type:
         return None
-    return (f"`{name}` is the tokenizer of {', '.join('`%s`' % o for o in owners[:3])} models, but the model "
-            f"is `{model_type}` (its tokenizer is `{sorted(expected)[0]}`)")
+    own = [o for o in owners if norm.lower().startswith(o.replace("-", "").replace("_", "").lower())]
+    family = max(own, key=len) if own else owners[0]
+    return (f"`{name}` is a `{family}` tokenizer, but the model is `{model_type}` "
+            f"(which uses `{sorted(expected)[0]}`): the tokenizer does not belong to this model")
 
 
 def check_pairing(model, tokenizer, where: Location = NOWHERE) -> list[Finding]:
@@ -224,7 +231,8 @@ def check_pairing(model, tokenizer, where: Location = NOWHERE) -> list[Finding]:
                 where, role=role, **data))
     start = getattr(config, "decoder_start_token_id", None)
     if getattr(config, "is_encoder_decoder", False) and isinstance(start, int):
-        known = set(tokenizer.all_special_ids) | {getattr(tokenizer, f"{r}_token_id", None) for r in ("pad", "bos", "eos")}
+        known = set(tokenizer.all_special_ids)
+        known |= {getattr(tokenizer, f"{r}_token_id", None) for r in ("pad", "bos", "eos")}
         if start not in known:
             findings.append(make_finding(
                 "HF902", f"the model config's decoder_start_token_id {start} is not a special token of the tokenizer "
@@ -259,8 +267,8 @@ def check_config(config, checkpoint=None, where: Location = NOWHERE) -> list[Fin
         if mine is None or mine == theirs:
             continue
         findings.append(make_finding(
-            "HF903", f"`{key}` is {mine!r} on the loaded config but {theirs!r} in `{describe((str(folder / 'config.json'), 0))}` "
-                     f"of `{checkpoint}`: {_CONSEQUENCE[category]}", where,
+            "HF903", f"`{key}` is {mine!r} on the loaded config but {theirs!r} in "
+                     f"{_file_of(checkpoint, folder / 'config.json')}: {_CONSEQUENCE[category]}", where,
             checkpoint=checkpoint, field=key, value=mine, saved=theirs))
     return findings
 
@@ -349,7 +357,7 @@ def check_pooling(model_or_checkpoint, pooling: str, where: Location = NOWHERE) 
               "cls": "take the first token's hidden state (`last_hidden_state[:, 0]`)"}.get(
         theirs, "pool the way the checkpoint's sentence-transformers config says (or use sentence-transformers)")
     return [make_finding(
-        "HF905", f"the code pools with {POOLINGS[mine]} but `{describe((str(path), 0))}` of `{checkpoint}` says "
+        "HF905", f"the code pools with {POOLINGS[mine]} but {_file_of(checkpoint, path)} says "
                  f"{POOLINGS.get(theirs, theirs)} pooling: {advice}", where,
         checkpoint=checkpoint, pooling=mine, checkpoint_pooling=theirs)]
 
@@ -377,7 +385,8 @@ def check_right_padding(model, attention_mask, tokenizer=None, where: Location =
     side = f" (its padding_side is {tokenizer.padding_side!r})" if tokenizer is not None else ""
     shown = ", ".join(map(str, rows[:8])) + (", \u2026" if len(rows) > 8 else "")
     return [make_finding(
-        "HF906", f"`generate` on decoder-only `{_model_name(model)}` got right-padded prompts: rows {shown} of "
+        "HF906", f"`generate` on decoder-only `{_model_name(model)}` got right-padded prompts: "
+                 f"{'row' if len(rows) == 1 else 'rows'} {shown} of "
                  f"`attention_mask` end in padding, so new tokens follow pad tokens; set "
                  f"`tokenizer.padding_side = \"left\"`{side} before tokenizing the prompts", where, rows=rows)]
 

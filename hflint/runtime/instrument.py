@@ -12,11 +12,11 @@ import functools
 import threading
 import warnings
 import weakref
-from typing import Callable, Optional
+from typing import Callable
 
 from ..finding import Finding
 from . import checks, provenance
-from .report import HFLintError, HFLintWarning, Location, render, user_location
+from .report import HFLintError, HFLintWarning, render, user_location
 
 _MISSING = object()
 _lock = threading.RLock()
@@ -94,6 +94,17 @@ def _emit_all(findings) -> None:
 
 
 @contextlib.contextmanager
+def _guarded():
+    """Run hflint's own bookkeeping and checks; a bug in them must never break the code being watched."""
+    try:
+        yield
+    except (HFLintError, HFLintWarning):  # findings (a warning when the user's filters make it an error)
+        raise
+    except Exception:  # pragma: no cover - defensive
+        pass
+
+
+@contextlib.contextmanager
 def _flag(name: str):
     previous = getattr(_tls, name, False)
     setattr(_tls, name, True)
@@ -137,14 +148,16 @@ def _wrap_model_from_pretrained(func: Callable) -> Callable:
         config = kwargs.get("config")
         if config is not None and hasattr(config, "to_dict"):
             # before loading: a changed hidden size fails inside from_pretrained, so report it first
-            _emit_all(checks.check_config(config, checkpoint, where))
+            with _guarded():
+                _emit_all(checks.check_config(config, checkpoint, where))
         with _flag("loading"):
             result = func(cls, *args, **kwargs)
         model = result[0] if isinstance(result, tuple) else result
-        provenance.record_load(model, checkpoint, where)
-        config = getattr(model, "config", None)
-        if config is not None:
-            _emit_all(checks.check_config(config, checkpoint, where))
+        with _guarded():
+            provenance.record_load(model, checkpoint, where)
+            config = getattr(model, "config", None)
+            if config is not None:
+                _emit_all(checks.check_config(config, checkpoint, where))
         return result
 
     return from_pretrained
@@ -159,7 +172,8 @@ def _wrap_record_load(func: Callable) -> Callable:
         with _flag("loading"):
             result = func(cls, *args, **kwargs)
         obj = result[0] if isinstance(result, tuple) else result
-        provenance.record_load(obj, args[0] if args else kwargs.get("pretrained_model_name_or_path"), where)
+        with _guarded():
+            provenance.record_load(obj, args[0] if args else kwargs.get("pretrained_model_name_or_path"), where)
         return result
 
     return from_pretrained
@@ -170,13 +184,18 @@ def _wrap_add(func: Callable) -> Callable:
     def add(self, *args, **kwargs):
         if getattr(_tls, "adding", False):  # add_special_tokens calls add_tokens
             return func(self, *args, **kwargs)
-        before = set(self.added_tokens_decoder)
+        before = None
+        with _guarded():
+            before = set(self.added_tokens_decoder)
         with _flag("adding"):
             result = func(self, *args, **kwargs)
-        decoder = self.added_tokens_decoder
-        new = sorted(set(decoder) - before)
-        if new:
-            provenance.record_added(self, new, [str(decoder[i]) for i in new], user_location(2))
+        with _guarded():
+            if before is None:
+                return result
+            decoder = self.added_tokens_decoder
+            new = sorted(set(decoder) - before)
+            if new:
+                provenance.record_added(self, new, [str(decoder[i]) for i in new], user_location(2))
         return result
 
     return add
@@ -187,7 +206,8 @@ def _wrap_resize(func: Callable) -> Callable:
     def resize_token_embeddings(self, *args, **kwargs):
         result = func(self, *args, **kwargs)
         _rows.pop(self, None)
-        provenance.record_resize(self, user_location(2))
+        with _guarded():
+            provenance.record_resize(self, user_location(2))
         return result
 
     return resize_token_embeddings
@@ -199,7 +219,7 @@ def _wrap_tokenizer_call(func: Callable) -> Callable:
         enc = func(self, *args, **kwargs)
         if getattr(_tls, "tokenizing", False) or not _active:
             return enc
-        with _flag("tokenizing"):
+        with _flag("tokenizing"), _guarded():
             _after_tokenize(self, enc, args, kwargs)
         return enc
 
@@ -235,10 +255,15 @@ def _make_model_call(original: Callable, tensor_type: type, grad_enabled: Callab
             ids = kwargs.get("input_ids")
             if ids is None and args:
                 ids = args[0]
-            if isinstance(ids, tensor_type) and not ids.is_floating_point() and ids.numel():
-                _check_ids(self, ids)
-            if self.training and not grad_enabled():
-                _emit_all(checks.check_train_mode(self, user_location(2)))
+            try:
+                if isinstance(ids, tensor_type) and not ids.is_floating_point() and ids.numel():
+                    _check_ids(self, ids)
+                if self.training and not grad_enabled():
+                    _emit_all(checks.check_train_mode(self, user_location(2)))
+            except (HFLintError, HFLintWarning):
+                raise
+            except Exception:  # pragma: no cover - a bug in hflint must not break the forward pass
+                pass
             return original(self, *args, **kwargs)
         finally:
             _tls.forward = False
@@ -269,9 +294,11 @@ def _wrap_generate(func: Callable) -> Callable:
     @functools.wraps(func)
     def generate(self, *args, **kwargs):
         if _active and not getattr(_tls, "forward", False):
-            ids = kwargs.get("input_ids", kwargs.get("inputs", args[0] if args else None))
-            tokenizer = _tokenizer_of(ids) if ids is not None else None
-            _emit_all(checks.check_right_padding(self, kwargs.get("attention_mask"), tokenizer, user_location(2)))
+            with _guarded():
+                ids = kwargs.get("input_ids", kwargs.get("inputs", args[0] if args else None))
+                tokenizer = _tokenizer_of(ids) if ids is not None else None
+                _emit_all(checks.check_right_padding(self, kwargs.get("attention_mask"), tokenizer,
+                                                     user_location(2)))
         return func(self, *args, **kwargs)
 
     return generate

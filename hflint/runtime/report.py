@@ -81,7 +81,9 @@ def _library_prefixes() -> tuple:
                 # a package's folder, or a stdlib module's own file
                 base = os.path.dirname(path) + os.sep if path.endswith("__init__.py") else path
                 prefixes.append(base)
-        _skip_prefixes = tuple(prefixes)
+        # keep the list only once the wrapped libraries are imported (the first finding may come earlier)
+        _skip_prefixes = tuple(prefixes) if "transformers" in sys.modules and "torch" in sys.modules else None
+        return tuple(prefixes)
     return _skip_prefixes
 
 
