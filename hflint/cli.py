@@ -19,7 +19,9 @@ from .config import ConfigError, Settings, load_settings, parse_selectors, parse
 from .discovery import discover
 from .engine import INTERNAL, lint_source
 from .finding import Finding
-from .output import WRITERS, write_statistics
+from .fixes import FileFix, fix_python
+from .notebook import fix_notebook, lint_notebook
+from .output import WRITERS, RunInfo, write_statistics
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
@@ -31,16 +33,21 @@ def lint_python(data: bytes, filename: str, settings: Settings) -> list[Finding]
     return lint_source(data, filename, settings).findings
 
 
-def skip_notebook(data: bytes, filename: str, settings: Settings) -> list[Finding]:
-    return []  # notebooks are discovered now; cell-by-cell linting plugs in here
+# file suffix -> linter and fixer; anything else (including a file named on the command line) is read as Python
+LINTERS: dict[str, Callable[[bytes, str, Settings], list[Finding]]] = {".ipynb": lint_notebook}
+FIXERS: dict[str, Callable[[bytes, str, Settings, bool], FileFix]] = {".ipynb": fix_notebook}
 
 
-# file suffix -> linter; anything else (including a file named on the command line) is read as Python
-LINTERS: dict[str, Callable[[bytes, str, Settings], list[Finding]]] = {".ipynb": skip_notebook}
+def _suffix(filename: str) -> str:
+    return os.path.splitext(filename)[1].lower()
 
 
 def lint_bytes(data: bytes, filename: str, settings: Settings) -> list[Finding]:
-    return LINTERS.get(os.path.splitext(filename)[1].lower(), lint_python)(data, filename, settings)
+    return LINTERS.get(_suffix(filename), lint_python)(data, filename, settings)
+
+
+def fix_bytes(data: bytes, filename: str, settings: Settings, unsafe: bool) -> FileFix:
+    return FIXERS.get(_suffix(filename), fix_python)(data, filename, settings, unsafe)
 
 
 def lint_file(path: str, settings: Settings) -> list[Finding]:
@@ -53,19 +60,47 @@ def lint_file(path: str, settings: Settings) -> list[Finding]:
     return lint_bytes(data, path, settings)
 
 
+def fix_file(path: str, settings: Settings, unsafe: bool) -> tuple[str, FileFix]:
+    """One file fixed in memory (``--fix``/``--diff`` decide whether to write it)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return path, FileFix(None, 0, [cannot_read(path, exc.strerror or str(exc))])
+    return path, fix_bytes(data, path, settings, unsafe)
+
+
 def cannot_read(path: str, reason: str) -> Finding:
     return Finding(path, 1, 0, INTERNAL, f"cannot read: {reason}", name="io-error")
 
 
-def lint_files(files: Sequence[str], settings: Settings, jobs: int) -> list[Finding]:
-    """Every file's findings, in a process pool when ``jobs > 1`` (the only pool: the engine never starts one)."""
+def _map(fn: Callable, files: Sequence[str], jobs: int, *args) -> list:
+    """``fn(file, *args)`` for every file, in a process pool when ``jobs > 1`` (the only pool: the engine never
+    starts one, and ``--jobs`` defaults to 1, so under pre-commit, which runs its own processes, there is none)."""
     if jobs > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
             chunk = max(1, len(files) // (jobs * 4))
-            results = list(pool.map(lint_file, files, repeat(settings), chunksize=chunk))
-    else:
-        results = [lint_file(f, settings) for f in files]
-    return [finding for found in results for finding in found]
+            return list(pool.map(fn, files, *(repeat(a) for a in args), chunksize=chunk))
+    return [fn(f, *args) for f in files]
+
+
+def lint_files(files: Sequence[str], settings: Settings, jobs: int) -> list[Finding]:
+    """Every file's findings."""
+    return [finding for found in _map(lint_file, files, jobs, settings) for finding in found]
+
+
+def fix_files(files: Sequence[str], settings: Settings, jobs: int, unsafe: bool, write: bool) -> tuple[int, list[Finding], list[str]]:
+    """Fix every file: (findings fixed, findings remaining, diffs); ``write`` saves the changed files."""
+    fixed, remaining, diffs = 0, [], []
+    for path, outcome in _map(fix_file, files, jobs, settings, unsafe):
+        fixed += outcome.fixed
+        remaining += outcome.remaining
+        if outcome.new_data is not None:
+            diffs.append(outcome.diff)
+            if write:
+                with open(path, "wb") as fh:
+                    fh.write(outcome.new_data)
+    return fixed, remaining, diffs
 
 
 # ------------------------------------------------------------------ subcommands
@@ -83,20 +118,51 @@ def check(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     files = discover([p for p in paths if p != STDIN],
                      on_error=lambda path, reason: findings.append(cannot_read(path, reason)))
-    if STDIN in paths:
-        findings += lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or STDIN, settings)
-    elif not files and not findings:
+    if STDIN not in paths and not files and not findings:
         if not args.quiet:
             print("hflint: no Python files found", file=sys.stderr)
         return EXIT_CLEAN
+    if args.fix or args.diff:
+        return fix(args, settings, files, findings, stdin=STDIN in paths)
+    if STDIN in paths:
+        findings += lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or STDIN, settings)
     findings += lint_files(files, settings, args.jobs)
-    findings.sort(key=Finding.sort_key)
+    return report(args, findings, RunInfo(unsafe_fixes=args.unsafe_fixes))
 
+
+def report(args: argparse.Namespace, findings: list[Finding], info: RunInfo, out=None) -> int:
+    """Print the findings in the chosen format; exit 1 when there are any (0 with ``--exit-zero``)."""
+    out = out or sys.stdout
+    findings.sort(key=Finding.sort_key)
     if args.statistics:
-        write_statistics(findings, sys.stdout, args.format, args.quiet)
+        write_statistics(findings, out, args.format, args.quiet)
     else:
-        WRITERS[args.format](findings, sys.stdout, args.quiet)
+        WRITERS[args.format](findings, out, args.quiet, info)
     return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
+
+
+def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings: list[Finding], stdin: bool) -> int:
+    """``--fix`` writes the fixed files and reports what remains; ``--diff`` prints the changes and writes nothing
+    (exit 1 when there would be any). Code read from stdin is written, fixed, to stdout, and its report to stderr."""
+    fixed, remaining, diffs = fix_files(files, settings, args.jobs, args.unsafe_fixes, write=not args.diff)
+    out = sys.stdout
+    if stdin:
+        data = sys.stdin.buffer.read()
+        outcome = fix_bytes(data, args.stdin_filename or STDIN, settings, args.unsafe_fixes)
+        fixed += outcome.fixed
+        remaining += outcome.remaining
+        if outcome.new_data is not None:
+            diffs.append(outcome.diff)
+        if not args.diff:
+            sys.stdout.buffer.write(data if outcome.new_data is None else outcome.new_data)
+            sys.stdout.flush()
+            out = sys.stderr
+    if args.diff:
+        sys.stdout.write("".join(diffs))
+        if not args.quiet and diffs:
+            print(f"Would fix {fixed} finding{'s' if fixed != 1 else ''}.", file=sys.stderr)
+        return EXIT_FINDINGS if diffs else EXIT_CLEAN
+    return report(args, findings + remaining, RunInfo(fixed=fixed, fix_mode=True, unsafe_fixes=args.unsafe_fixes), out)
 
 
 def list_rules(args: argparse.Namespace) -> int:
@@ -164,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--ignore", type=selectors, action="extend", default=[], metavar="CODES",
                    help="rule codes or prefixes to disable")
     c.add_argument("--format", choices=sorted(WRITERS), default="text", help="output format (default: text)")
+    c.add_argument("--fix", action="store_true", help="apply safe fixes to the files (unsafe ones too with --unsafe-fixes)")
+    c.add_argument("--unsafe-fixes", action="store_true", help="include fixes that may change behaviour")
+    c.add_argument("--diff", action="store_true",
+                   help="print the fixes as a unified diff instead of writing them; exit 1 when there are any")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     c.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead")
     c.add_argument("--config", metavar="PATH", help="the pyproject.toml to read [tool.hflint] from")

@@ -1,17 +1,31 @@
 """Output formats for ``hflint check``: a registry of writers, one per ``--format`` value.
 
-A writer takes the sorted findings, the output stream and ``quiet``; a new format (``sarif``,
-``github``) is one more ``@writer("name")`` function.
+A writer takes the sorted findings, the output stream, ``quiet`` and the run's ``RunInfo`` (what
+``--fix`` did, whether unsafe fixes are on); a new format is one more ``@writer("name")`` function.
 """
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence, TextIO
+from urllib.parse import quote
 
 from .finding import Edit, Finding
 
-Writer = Callable[[Sequence[Finding], TextIO, bool], None]
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the writers need to know beyond the findings: ``fixed`` findings (with ``--fix``), the fix options."""
+
+    fixed: int = 0
+    fix_mode: bool = False
+    unsafe_fixes: bool = False
+
+
+Writer = Callable[[Sequence[Finding], TextIO, bool, RunInfo], None]
 WRITERS: dict[str, Writer] = {}
 
 
@@ -28,16 +42,47 @@ def location(f: Finding) -> str:
     return f"cell {f.cell}:{where}" if f.cell is not None else where
 
 
+def _plural(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
 def summary(count: int) -> str:
-    return "All checks passed!" if count == 0 else f"Found {count} finding{'s' if count != 1 else ''}."
+    return "All checks passed!" if count == 0 else f"Found {_plural(count, 'finding')}."
+
+
+def fix_summary(findings: Sequence[Finding], info: RunInfo) -> list[str]:
+    """ruff's closing lines: what was found, fixed and remains, and which fixes ``--fix``/``--unsafe-fixes`` enable."""
+    from .fixes import applicable, hidden
+
+    n_hidden = sum(hidden(f, info.unsafe_fixes) for f in findings)
+    hidden_text = f"{_plural(n_hidden, 'hidden fix', 'hidden fixes')} can be enabled with the `--unsafe-fixes` option"
+    if info.fix_mode:
+        total = info.fixed + len(findings)
+        if total == 0:
+            lines = ["All checks passed!"]
+        elif info.fixed:
+            lines = [f"Found {_plural(total, 'finding')} ({info.fixed} fixed, {len(findings)} remaining)."]
+        else:
+            lines = [summary(total)]
+        return lines + ([hidden_text[0].upper() + hidden_text[1:] + "."] if n_hidden else [])
+    lines = [summary(len(findings))]
+    n_fixable = sum(applicable(f, info.unsafe_fixes) for f in findings)
+    if n_fixable:
+        lines.append(f"[*] {n_fixable} fixable with the `--fix` option" + (f" ({hidden_text})." if n_hidden else "."))
+    elif n_hidden:
+        lines.append(f"No fixes available ({hidden_text}).")
+    return lines
 
 
 @writer("text")
-def write_text(findings: Sequence[Finding], out: TextIO, quiet: bool) -> None:
+def write_text(findings: Sequence[Finding], out: TextIO, quiet: bool, info: RunInfo = RunInfo()) -> None:
+    from .fixes import applicable
+
     for f in findings:
-        out.write(f"{f.filename}:{location(f)}: {f.code} {f.message}\n")
+        mark = "[*] " if applicable(f, info.unsafe_fixes) else ""
+        out.write(f"{f.filename}:{location(f)}: {f.code} {mark}{f.message}\n")
     if not quiet:
-        out.write(summary(len(findings)) + "\n")
+        out.write("\n".join(fix_summary(findings, info)) + "\n")
 
 
 def _point(line: int, column: int) -> dict:
@@ -71,9 +116,126 @@ def to_json(f: Finding) -> dict:
 
 
 @writer("json")
-def write_json(findings: Sequence[Finding], out: TextIO, quiet: bool) -> None:
+def write_json(findings: Sequence[Finding], out: TextIO, quiet: bool, info: RunInfo = RunInfo()) -> None:
     json.dump([to_json(f) for f in findings], out, indent=2, ensure_ascii=False)
     out.write("\n")
+
+
+# ------------------------------------------------------------------ SARIF 2.1.0
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def artifact_uri(filename: str) -> str:
+    """The file as a URI reference relative to the current directory (absolute ``file:`` URI when it cannot be)."""
+    try:
+        rel = os.path.relpath(filename)
+    except ValueError:  # another drive on Windows
+        return Path(filename).resolve().as_uri()
+    return quote(Path(rel).as_posix())
+
+
+def _region(line: int, column: int, end_line: int, end_column: int) -> dict:
+    return {"startLine": line, "startColumn": column + 1, "endLine": end_line, "endColumn": end_column + 1}
+
+
+def _sarif_rule(code: str, name: str) -> dict:
+    from .rules import rule_by_code
+
+    rule = rule_by_code(code) if code != "HF000" else None
+    if rule is None:
+        return {"id": code, "name": name or "internal-error",
+                "shortDescription": {"text": "hflint could not read, parse or analyse the file"},
+                "defaultConfiguration": {"level": "warning"}}
+    sections = rule.doc_sections()
+    full = sections.get("What it does", "") or rule.summary()
+    why = sections.get("Why is this bad?", "")
+    entry = {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary()},
+        "fullDescription": {"text": " ".join(full.split())},
+        "help": {"text": " ".join(f"{full}\n\n{why}".split()) if why else " ".join(full.split()),
+                 "markdown": f"{full}\n\n{why}".strip()},
+        "helpUri": Finding("", 0, 0, rule.code, "").url,
+        "defaultConfiguration": {"level": "warning"},
+    }
+    if rule.fixable:
+        entry["properties"] = {"fixable": rule.fixable}
+    return entry
+
+
+def _sarif_result(f: Finding, rule_index: int) -> dict:
+    uri = artifact_uri(f.filename)
+    end_line, end_column = (f.end_line, f.end_column) if f.end_line else (f.line, f.column)
+    location = {"physicalLocation": {"artifactLocation": {"uri": uri},
+                                     "region": _region(f.line, f.column, end_line, end_column)}}
+    result = {"ruleId": f.code, "ruleIndex": rule_index, "level": "warning",
+              "message": {"text": f"{f.code} {f.message}"}, "locations": [location]}
+    if f.cell is not None:  # lines count from the top of the notebook cell, not of the .ipynb file
+        location["logicalLocations"] = [{"name": f"cell {f.cell}", "kind": "module"}]
+        result["properties"] = {"cell": f.cell}
+    if f.fix is not None and f.fix.edits:
+        result["fixes"] = [{
+            "description": {"text": f.fix.message or f"{f.fix.applicability} fix"},
+            "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
+                {"deletedRegion": _region(e.line, e.column, e.end_line, e.end_column),
+                 "insertedContent": {"text": e.content}} for e in f.fix.edits]}],
+        }]
+        result.setdefault("properties", {})["fixApplicability"] = f.fix.applicability
+    return result
+
+
+@writer("sarif")
+def write_sarif(findings: Sequence[Finding], out: TextIO, quiet: bool, info: RunInfo = RunInfo()) -> None:
+    from . import __version__
+
+    codes: dict[str, int] = {}
+    rules = []
+    for f in findings:
+        if f.code not in codes:
+            codes[f.code] = len(rules)
+            rules.append(_sarif_rule(f.code, f.name))
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "hflint", "version": __version__,
+                                "informationUri": "https://github.com/hflint/hflint", "rules": rules}},
+            "results": [_sarif_result(f, codes[f.code]) for f in findings],
+            "columnKind": "unicodeCodePoints",
+        }],
+    }
+    json.dump(log, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+# ------------------------------------------------------------------ GitHub Actions workflow commands
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@writer("github")
+def write_github(findings: Sequence[Finding], out: TextIO, quiet: bool, info: RunInfo = RunInfo()) -> None:
+    """One ``::warning`` per finding. Notebook findings carry no line (it would point into the JSON), the
+    message names the cell and line instead."""
+    for f in findings:
+        props = [("file", f.filename)]
+        if f.cell is None:
+            props += [("line", f.line), ("col", f.column + 1)]
+            if f.end_line:
+                props += [("endLine", f.end_line), ("endColumn", f.end_column + 1)]
+            where = ""
+        else:
+            where = f"cell {f.cell}, line {f.line}: "
+        props.append(("title", f"{f.code} {f.name}" if f.name else f.code))
+        head = ",".join(f"{key}={_escape_property(str(value))}" for key, value in props)
+        out.write(f"::warning {head}::{_escape_data(f'{where}{f.code} {f.message}')}\n")
 
 
 def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: bool) -> None:

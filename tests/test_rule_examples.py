@@ -1,6 +1,8 @@
 """Every rule's own VALID and INVALID examples are tests: silent on the first, one report at the right line on the second."""
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from hflint.config import Settings
@@ -42,3 +44,20 @@ def test_rule_has_enough_examples_and_docs(rule):
     sections = rule.doc_sections()
     for heading in ("What it does", "Why is this bad?", "Example", "Use instead"):
         assert sections.get(heading), f"{rule.code} docstring lacks '## {heading}'"
+
+
+def _fixed_cases():
+    for rule in all_rules():
+        for i, example in enumerate(rule.INVALID):
+            if example.fixed is not None:
+                yield pytest.param(rule, example, id=f"{rule.code}-fixed-{i}")
+
+
+@pytest.mark.parametrize("rule,example", list(_fixed_cases()))
+def test_invalid_example_fix_gives_fixed(rule, example):
+    """Applying the rule's fixes (unsafe ones too) turns the example into exactly its ``fixed`` code."""
+    from hflint.fixes import fix_text
+
+    result = fix_text(example.source(), "example.py", SETTINGS, unsafe=True, rules=[rule])
+    assert result.state == textwrap.dedent(example.fixed).strip("\n") + "\n"
+    assert rule.fixable, f"{rule.code} has fixed= examples but fixable is empty"

@@ -1,0 +1,156 @@
+"""Jupyter notebooks: code cells linted as one script (names flow across cells), IPython lines skipped, findings
+located by cell, `--fix` rewriting only the changed cells' sources."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hflint.config import Settings
+from hflint.notebook import fix_notebook, lint_notebook, python_lines, source_spans
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "fixtures" / "notebooks" / "hf_workflow.ipynb"
+SETTINGS = Settings()
+
+
+def _hflint(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "hflint", "check", "--no-config", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _notebook(*cells, as_list=True, indent=1) -> bytes:
+    def cell(src):
+        kind = "markdown" if src.startswith("# md") else "code"
+        source = src.splitlines(keepends=True) if as_list else src
+        extra = {"execution_count": None, "outputs": []} if kind == "code" else {}
+        return {"cell_type": kind, **extra, "metadata": {}, "source": source}
+    nb = {"cells": [cell(c) for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return (json.dumps(nb, indent=indent) + "\n").encode()
+
+
+def _line(f) -> str:
+    return f"cell {f.cell}:{f.line}:{f.column + 1}: {f.code} {f.message}"
+
+
+def test_fixture_matches_its_expected_findings():
+    found = lint_notebook(FIXTURE.read_bytes(), FIXTURE.name, SETTINGS)
+    assert [_line(f) for f in found] == FIXTURE.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    assert {f.cell for f in found} >= {7, 8, 10}  # several cells; markdown and raw cells count in the numbering
+
+
+def test_cli_text_and_json_locate_findings_by_cell():
+    text = _hflint("fixtures/notebooks")
+    assert text.returncode == 1
+    assert text.stdout.splitlines()[0].startswith("fixtures/notebooks/hf_workflow.ipynb:cell 7:1:31: HF302 [*] ")
+    found = json.loads(_hflint("--format", "json", "fixtures/notebooks").stdout)
+    assert [(f["cell"], f["location"]["row"], f["code"]) for f in found] == \
+        [(7, 1, "HF302"), (8, 5, "HF401"), (8, 7, "HF403"), (10, 5, "HF301")]
+    # edits are relative to the cell too
+    assert found[0]["fix"]["edits"][0]["location"] == {"row": 1, "column": 31}
+
+
+def test_names_flow_across_cells_and_other_lines_are_named_by_cell():
+    data = _notebook(
+        "# md: notes\n",
+        "from transformers import AutoModel, AutoTokenizer\ntokenizer = AutoTokenizer.from_pretrained('bert-base-cased')\n",
+        "model = AutoModel.from_pretrained('bert-base-cased')\n",
+        "tokenizer.add_tokens(['COVID'])\n",
+        "out = model(**tokenizer('COVID', return_tensors='pt'))",
+    )
+    [f] = lint_notebook(data, "nb.ipynb", SETTINGS)
+    assert (f.cell, f.line, f.code) == (4, 1, "HF301")
+    assert "`model` (cell 3 line 1)" in f.message and "(cell 5 line 1)" in f.message
+
+
+def test_magics_and_shell_lines_are_skipped_keeping_line_numbers():
+    lines, replaced = python_lines("%matplotlib inline\nx = 1\n!pip install \\\n    transformers\nfiles = !ls\nmodel?\n"
+                                   "if x:\n    %time y = 2\n")
+    assert lines == ["pass", "x = 1", "pass", "", "pass", "pass", "if x:", "    pass"]
+    assert replaced == {1, 3, 4, 5, 6, 8}
+    assert python_lines("%%bash\necho hi\n") == (["", ""], {1, 2})
+    # a valid Python cell is never touched, even with lines that start like magics
+    assert python_lines("x = (1\n% 2)\n") == (["x = (1", "% 2)"], set())
+    data = _notebook(
+        "%%time\nthis is not python\n",
+        "%pip install transformers\nfrom transformers import AutoModel, AutoTokenizer\n!nvidia-smi\n"
+        "tokenizer = AutoTokenizer.from_pretrained('bert-base-cased')\nmodel = AutoModel.from_pretrained('bert-base-cased')\n"
+        "tokenizer.add_tokens(['x'])\nmodel(**tokenizer('x', return_tensors='pt'))\n",
+    )
+    [f] = lint_notebook(data, "nb.ipynb", SETTINGS)
+    assert (f.cell, f.line, f.code) == (2, 6, "HF301")
+
+
+def test_fix_rewrites_only_the_changed_sources(tmp_path):
+    copy = tmp_path / FIXTURE.name
+    shutil.copy(FIXTURE, copy)
+    proc = _hflint("--fix", "--unsafe-fixes", str(copy))
+    assert proc.returncode == 1  # HF401 and HF403 have no fix
+    assert "Found 4 findings (2 fixed, 2 remaining)." in proc.stdout
+    before, after = FIXTURE.read_text(encoding="utf-8"), copy.read_text(encoding="utf-8")
+    old, new = json.loads(before), json.loads(after)
+    changed = [i for i, (a, b) in enumerate(zip(old["cells"], new["cells"])) if a != b]
+    assert changed == [6, 9]
+    assert new["cells"][6]["source"] == ["model.resize_token_embeddings(len(tokenizer))"]
+    assert new["cells"][9]["source"][-2:] == [
+        'lm_tokenizer.add_special_tokens({"pad_token": "[PAD]"})  # gpt2 has no pad token\n',
+        "lm.resize_token_embeddings(len(lm_tokenizer))"]
+    # every byte outside the edited sources is unchanged (outputs, metadata, layout, trailing newline)
+    old_spans, new_spans = source_spans(before), source_spans(after)
+    rebuilt = after
+    for i in sorted(changed, reverse=True):
+        rebuilt = rebuilt[:new_spans[i][0]] + before[old_spans[i][0]:old_spans[i][1]] + rebuilt[new_spans[i][1]:]
+    assert rebuilt == before
+    # and the new sources are laid out like their neighbours (one item per line, same indentation)
+    assert '    "model.resize_token_embeddings(len(tokenizer))"\n   ]' in after
+    # idempotent
+    again = _hflint("--diff", "--unsafe-fixes", str(copy))
+    assert (again.returncode, again.stdout) == (0, "")
+
+
+def test_fix_keeps_string_sources_and_a_missing_final_newline():
+    data = _notebook(
+        "from transformers import AutoModel, AutoTokenizer\ntokenizer = AutoTokenizer.from_pretrained('bert-base-cased')\n"
+        "model = AutoModel.from_pretrained('bert-base-cased')",
+        "tokenizer.add_tokens(['é'])",
+        "out = model(**tokenizer('é', return_tensors='pt'))\n",
+        as_list=False, indent=2)
+    result = fix_notebook(data, "nb.ipynb", SETTINGS, unsafe=True)
+    nb = json.loads(result.new_data)
+    assert nb["cells"][1]["source"] == "tokenizer.add_tokens(['é'])\nmodel.resize_token_embeddings(len(tokenizer))"
+    assert nb["cells"][2] == json.loads(data)["cells"][2]
+    assert result.new_data.decode().count("\\u00e9") == 2 and "é" not in result.new_data.decode()  # json.dumps's escaping kept
+    assert result.fixed == 1 and result.remaining == []
+    assert "--- nb.ipynb:cell 2\n+++ nb.ipynb:cell 2\n" in result.diff
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"", "the file is empty"),
+    (b"{not json", "invalid JSON"),
+    (b'{"worksheets": []}', "nbformat 3"),
+    (b"[1, 2]", "no list of cells"),
+])
+def test_unreadable_notebook_is_one_hf000_and_the_run_goes_on(tmp_path, content, reason):
+    (tmp_path / "broken.ipynb").write_bytes(content)
+    (tmp_path / "ok.ipynb").write_bytes(_notebook(
+        "from transformers import AutoModel, AutoTokenizer\ntok = AutoTokenizer.from_pretrained('gpt2')\n"
+        "model = AutoModel.from_pretrained('gpt2')\ntok.add_tokens(['x'])\nmodel(**tok('x', return_tensors='pt'))\n"))
+    proc = _hflint("--format", "json", ".", cwd=tmp_path)
+    found = json.loads(proc.stdout)
+    assert proc.returncode == 1
+    assert [(Path(f["filename"]).name, f["code"]) for f in found] == [("broken.ipynb", "HF000"), ("ok.ipynb", "HF301")]
+    assert reason in found[0]["message"] and found[0]["message"].startswith("cannot read notebook: ")
+    fixed = _hflint("--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert "Found 2 findings (1 fixed, 1 remaining)." in fixed.stdout
+    assert (tmp_path / "broken.ipynb").read_bytes() == content
+
+
+def test_notebooks_without_code_or_in_other_languages_are_clean():
+    assert lint_notebook(_notebook(), "nb.ipynb", SETTINGS) == []
+    r = json.loads(_notebook("from transformers import AutoModel\nAutoModel.from_pretrained('bert-base-case')\n"))
+    r["metadata"] = {"kernelspec": {"language": "R", "name": "ir"}}
+    assert lint_notebook(json.dumps(r).encode(), "nb.ipynb", SETTINGS) == []
