@@ -127,7 +127,23 @@ def check(args: argparse.Namespace) -> int:
     if STDIN in paths:
         findings += lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or STDIN, settings)
     findings += lint_files(files, settings, args.jobs)
+    if args.verify:
+        findings = verify_with_local_files(findings, args.quiet)
     return report(args, findings, RunInfo(unsafe_fixes=args.unsafe_fixes))
+
+
+def verify_with_local_files(findings: list[Finding], quiet: bool) -> list[Finding]:
+    """``--verify``: confirm, refine or withdraw static findings from checkpoints' local files (offline)."""
+    from .runtime.static_verify import verify_static
+
+    kept, unverified = verify_static(findings)
+    if not quiet:
+        withdrawn = len(findings) - len(kept)
+        print(f"hflint: --verify withdrew {withdrawn} finding(s); {len(unverified)} could not be verified "
+              "(no local files)", file=sys.stderr)
+        for line in unverified:
+            print(f"  {line}", file=sys.stderr)
+    return kept
 
 
 def report(args: argparse.Namespace, findings: list[Finding], info: RunInfo, out=None) -> int:
@@ -235,6 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--diff", action="store_true",
                    help="print the fixes as a unified diff instead of writing them; exit 1 when there are any")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    c.add_argument("--verify", action="store_true",
+                   help="check static findings against the checkpoints' files in local folders or the local "
+                        "Hugging Face cache (offline)")
     c.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead")
     c.add_argument("--config", metavar="PATH", help="the pyproject.toml to read [tool.hflint] from")
     c.add_argument("--no-config", action="store_true", help="ignore every pyproject.toml")

@@ -96,9 +96,8 @@ def config_changes(facts, module: cst.Module) -> list[Change]:
     return changes
 
 
-def _checkpoint_text(load: HFObject) -> str:
-    ckpt = load.checkpoint or (load.config.checkpoint if isinstance(load.config, HFObject) else None)
-    return f" from '{ckpt}'" if ckpt else ""
+def _checkpoint(load: HFObject) -> Optional[str]:
+    return load.checkpoint or (load.config.checkpoint if isinstance(load.config, HFObject) else None)
 
 
 class _ConfigChangeRule(Rule):
@@ -124,11 +123,11 @@ class _ConfigChangeRule(Rule):
                 if flag and isinstance(flag[0], Const) and flag[0].value is True:
                     category = "size-ignored"
             line = self.ctx.position(change.load.node).start.line
-            ckpt = _checkpoint_text(change.load)
+            ckpt = _checkpoint(change.load)
             yield self.report(change.node, self.message.format(how=change.how, field=change.field, line=line,
-                                                               ckpt=ckpt, consequence=_CONSEQUENCES[category]),
-                              data={"checkpoint": ckpt[3:-1] if ckpt else None, "field": change.field,
-                                    "value": change.value})
+                                                               ckpt=f" from '{ckpt}'" if ckpt else "",
+                                                               consequence=_CONSEQUENCES[category]),
+                              data={"checkpoint": ckpt, "field": change.field, "value": change.value})
 
 
 class PretrainedArchitectureConfigMutation(_ConfigChangeRule):
@@ -378,3 +377,285 @@ class ManualVocabSizeEdit(_ConfigChangeRule):
             model = GPT2LMHeadModel.from_pretrained("gpt2", config=config, ignore_mismatched_sizes=True)
         """, line=3),
     ]
+
+
+# ---------------------------------------------------------------- HF203
+
+# Context managers under which a model is built without weights on purpose, to be filled in afterwards.
+_EMPTY_WEIGHT_CONTEXTS = frozenset({"init_empty_weights", "init_on_device"})
+_ARCHITECTURE_CATEGORIES = ("size", "layers", "heads", "activation")
+
+
+def _architecture_changed(config: HFObject, facts) -> bool:
+    """Whether the config's architecture is edited (``n_layer=6``, ``config.hidden_size = ...``): a deliberately
+    different model, trained from scratch."""
+    fields = knowledge.architecture_fields()
+
+    def arch(name: str) -> bool:
+        return fields.get(name) in _ARCHITECTURE_CATEGORIES
+
+    if any(arch(key) or key.endswith("_config") for key in config.kwargs):
+        return True  # text_config={...}, vision_config={...}: sub-configs resized
+    for use in config.uses:
+        if use.kind == "attr_store" and arch(use.name):
+            return True
+        if use.kind == "attr_load" and use.name.endswith("_config"):
+            return True  # config.text_config.num_hidden_layers = 2, setattr(config.vision_config, ...)
+        if use.kind == "method" and use.name == "update" and use.call.args:
+            d = facts.value_of(use.call.args[0].value)
+            if not isinstance(d, Dict) or any(arch(key) for key, _, _ in d.items):
+                return True
+        if use.kind == "arg" and use.callee == "setattr" and use.index == 0:
+            return True
+    return False
+
+
+def _weights_loaded_later(model: HFObject) -> bool:
+    """``model.load_state_dict(...)``, ``load_checkpoint_and_dispatch(model, ...)`` and the like fill the weights in."""
+    for use in model.uses:
+        if use.kind == "method" and "load" in use.name:
+            return True
+        if use.kind == "arg" and "load" in use.callee.rsplit(".", 1)[-1].lower():
+            return True
+    return False
+
+
+class FromConfigDiscardsWeights(Rule):
+    """A model is built with `from_config` from a pretrained checkpoint's config, next to the tokenizer loaded from
+    that checkpoint: its weights are random.
+
+    ## What it does
+    Reports `Model.from_config(AutoConfig.from_pretrained(X))` (directly or through a config variable; also
+    `Model(config)`) when the same scope loads a tokenizer or processor from `X` with `from_pretrained`.
+    Not reported: configs whose architecture is edited (`n_layer=6`, `text_config={...}`), models built
+    under `init_empty_weights()`, models whose weights are loaded afterwards (`load_state_dict`,
+    `load_checkpoint_and_dispatch`), and scopes that also load the pretrained *model* from `X` (a
+    teacher and its randomly initialised student, a `from_pretrained`/`from_config` switch, a
+    demonstration of both). Off by default: training from scratch is legitimate.
+
+    ## Why is this bad?
+    `from_config` only reads the architecture: every weight is randomly initialised. Code that takes the
+    pretrained tokenizer and the pretrained config usually meant to fine-tune the pretrained model, and
+    silently trains from scratch instead — the loss goes down, slowly, and the results are far worse.
+
+    ## Example
+    ```python
+    config = AutoConfig.from_pretrained("bert-base-cased", num_labels=2)
+    tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+    model = AutoModelForSequenceClassification.from_config(config)
+    ```
+
+    ## Use instead
+    ```python
+    config = AutoConfig.from_pretrained("bert-base-cased", num_labels=2)
+    tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+    model = AutoModelForSequenceClassification.from_pretrained("bert-base-cased", config=config)
+    ```
+    """
+
+    code = "HF203"
+    name = "from-config-discards-weights"
+    message = "`{call}` builds {model}with random weights from the config of '{checkpoint}', while `{other}` " \
+              "(line {line}) is loaded from that checkpoint with `from_pretrained`; to start from the pretrained " \
+              "weights use `{cls}.from_pretrained('{checkpoint}', config=...)`"
+    default_enabled = False
+
+    VALID = [
+        Valid("""
+            from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+            config = AutoConfig.from_pretrained("bert-base-cased", num_labels=2)
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModelForSequenceClassification.from_pretrained("bert-base-cased", config=config)
+        """),
+        Valid("""
+            # pretraining a smaller model from scratch with the pretrained tokenizer
+            from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            config = AutoConfig.from_pretrained("gpt2", n_layer=6, n_embd=512)
+            model = AutoModelForCausalLM.from_config(config)
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+            def build(from_scratch):
+                tokenizer = AutoTokenizer.from_pretrained("gpt2")
+                config = AutoConfig.from_pretrained("gpt2")
+                if from_scratch:
+                    model = AutoModelForCausalLM.from_config(config)
+                else:
+                    model = AutoModelForCausalLM.from_pretrained("gpt2", config=config)
+                return model, tokenizer
+        """),
+        Valid("""
+            from accelerate import init_empty_weights, load_checkpoint_and_dispatch
+            from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("facebook/opt-1.3b")
+            config = AutoConfig.from_pretrained("facebook/opt-1.3b")
+            with init_empty_weights():
+                model = AutoModelForCausalLM.from_config(config)
+            model = load_checkpoint_and_dispatch(model, "./opt-1.3b", device_map="auto")
+        """),
+        Valid("""
+            import torch
+            from transformers import AutoConfig, AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            model = AutoModel.from_config(AutoConfig.from_pretrained("roberta-base"))
+            model.load_state_dict(torch.load("finetuned.pt"))
+        """),
+        Valid("""
+            # no tokenizer or model from the checkpoint: a config-only architecture template
+            from transformers import AutoConfig, AutoModelForMaskedLM
+            config = AutoConfig.from_pretrained("bert-base-uncased")
+            model = AutoModelForMaskedLM.from_config(config)
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModelForMaskedLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            config = AutoConfig.from_pretrained("bert-base-uncased")
+            model = AutoModelForMaskedLM.from_config(config)
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModel, AutoTokenizer
+            def build(name):
+                tokenizer = AutoTokenizer.from_pretrained(name)
+                model = AutoModel.from_config(AutoConfig.from_pretrained(name))
+                return model, tokenizer
+        """),
+        Valid("""
+            # a test checkpoint whose weights are random anyway
+            from transformers import BertConfig, BertModel, BertTokenizer
+            model = BertModel(BertConfig.from_pretrained("hf-internal-testing/tiny-random-bert"))
+            tokenizer = BertTokenizer.from_pretrained("hf-internal-testing/tiny-random-bert")
+        """),
+        Valid("""
+            # distillation: a pretrained teacher and a student of the same shape, trained from scratch
+            from transformers import AutoConfig, AutoModelForMaskedLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("distilroberta-base")
+            teacher = AutoModelForMaskedLM.from_pretrained("distilroberta-base")
+            student = AutoModelForMaskedLM.from_config(AutoConfig.from_pretrained("distilroberta-base"))
+        """),
+        Valid("""
+            # a tiny random model for tests, shaped by sub-config overrides
+            from transformers import AutoConfig, AutoProcessor, LlavaForConditionalGeneration
+            processor = AutoProcessor.from_pretrained("llava-hf/llava-1.5-7b-hf")
+            config = AutoConfig.from_pretrained("llava-hf/llava-1.5-7b-hf", text_config={"num_hidden_layers": 2})
+            model = LlavaForConditionalGeneration(config)
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+            config = AutoConfig.from_pretrained("bert-base-cased", num_labels=2)
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModelForSequenceClassification.from_config(config)
+        """, line=4, message="`AutoModelForSequenceClassification.from_config(config)` builds `model` with random "
+                             "weights from the config of 'bert-base-cased', while `tokenizer` (line 3)"),
+        Invalid("""
+            from transformers import AutoConfig, AutoModel, AutoTokenizer
+            model_name = "roberta-base"
+            tokenizer = AutoTokenizer.from_pretrained(model_name)
+            model = AutoModel.from_config(AutoConfig.from_pretrained(model_name))
+        """, line=4, message="`AutoModel.from_pretrained('roberta-base', config=...)`"),
+        Invalid("""
+            from transformers import AutoConfig, AutoModelForQuestionAnswering, AutoTokenizer
+            def load():
+                model_name = "bert-base-cased"
+                config = AutoConfig.from_pretrained(model_name)
+                tokenizer = AutoTokenizer.from_pretrained(model_name)
+                model = AutoModelForQuestionAnswering.from_config(config)
+                return tokenizer, model
+        """, line=6),
+        Invalid("""
+            from transformers import BertConfig, BertModel, BertTokenizer
+            tokenizer = BertTokenizer.from_pretrained("bert-base-uncased")
+            config = BertConfig.from_pretrained("bert-base-uncased")
+            encoder = BertModel(config)
+        """, line=4, message="`BertModel(config)` builds `encoder`"),
+        Invalid("""
+            from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+            class Generator:
+                def __init__(self):
+                    self.tokenizer = AutoTokenizer.from_pretrained("gpt2")
+                    self.config = AutoConfig.from_pretrained("gpt2")
+                    self.model = AutoModelForCausalLM.from_config(
+                        self.config,
+                    )
+        """, line=6, message="`self.tokenizer` (line 4)"),
+        Invalid("""
+            from transformers import AutoConfig, AutoModelForMaskedLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("distilroberta-base")
+            config = AutoConfig.from_pretrained("distilroberta-base")
+            config.hidden_dropout_prob = 0.2
+            mlm = AutoModelForMaskedLM.from_config(config)
+        """, line=5, message="builds `mlm` with random weights"),
+        Invalid("""
+            from transformers import AutoConfig, AutoProcessor, LlavaForConditionalGeneration
+            MODEL_ID = "llava-hf/llava-1.5-7b-hf"
+            processor = AutoProcessor.from_pretrained(MODEL_ID)
+            model = LlavaForConditionalGeneration(AutoConfig.from_pretrained(MODEL_ID))
+        """, line=4, message="`processor` (line 3)"),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return features.from_pretrained >= 2 and (
+            "from_config" in features.calls or any("For" in c or c.endswith("Model") for c in features.calls))
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._empty_depth = 0
+        self._empty_calls: set[int] = set()  # calls made under init_empty_weights() and the like
+
+    def visit_With(self, node: cst.With) -> None:
+        if any(_is_empty_weight_context(item.item) for item in node.items):
+            self._empty_depth += 1
+
+    def leave_With(self, node: cst.With) -> None:
+        if any(_is_empty_weight_context(item.item) for item in node.items):
+            self._empty_depth -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._empty_depth:
+            self._empty_calls.add(id(node))
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        for model in facts.objects:
+            if model.role != "model" or model.origin != "from_config" or id(model.call) in self._empty_calls:
+                continue
+            config = model.config
+            if not isinstance(config, HFObject) or config.role != "config" or config.origin != "from_pretrained" \
+                    or not config.checkpoint:
+                continue
+            checkpoint = knowledge.normalize_checkpoint(config.checkpoint)
+            if "random" in checkpoint or _architecture_changed(config, facts) or _weights_loaded_later(model):
+                continue  # (a tiny-random test checkpoint has no pretrained weights to lose)
+            loaded = [o for scope in {id(model.scope): model.scope, id(config.scope): config.scope}.values()
+                      for o in scope.objects
+                      if o.origin == "from_pretrained" and o.role in ("tokenizer", "model", "processor")
+                      and o.checkpoint and knowledge.normalize_checkpoint(o.checkpoint) == checkpoint]
+            if any(o.role == "model" for o in loaded):
+                continue  # the code loads the pretrained model too: a teacher, the other branch, a demonstration
+            if not loaded:
+                continue
+            other = min(loaded, key=lambda o: (o.role != "tokenizer", o.seq))
+            func = model.call.func
+            from_config = isinstance(func, cst.Attribute) and func.attr.value == "from_config"
+            cls_text = self.ctx.module.code_for_node(func.value if from_config else func)
+            args = ", ".join(self.ctx.module.code_for_node(a.value) for a in model.call.args[:1])
+            args = args if len(args) <= 30 else "..."
+            call = f"{cls_text}.from_config({args})" if from_config else f"{cls_text}({args})"
+            yield self.report(model.call, self.message.format(
+                call=call, model=f"`{model.names[0]}` " if model.names else "", checkpoint=config.checkpoint,
+                other=other.label(), line=self.ctx.position(other.node).start.line, cls=cls_text),
+                data={"checkpoint": config.checkpoint})
+
+
+def _is_empty_weight_context(node: cst.CSTNode) -> bool:
+    if not isinstance(node, cst.Call):
+        return False
+    func = node.func
+    last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    if last in _EMPTY_WEIGHT_CONTEXTS:
+        return True
+    return last == "device" and any(isinstance(a.value, cst.SimpleString) and "meta" in a.value.value
+                                    for a in node.args)
