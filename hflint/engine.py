@@ -23,6 +23,8 @@ from .prefilter import Features, mentions_hugging_face, scan
 from .rules import Rule, all_rules
 
 INTERNAL = "HF000"
+# Past this size a file is generated or data: libcst would need minutes and gigabytes for it.
+MAX_ANALYSED_BYTES = 4 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -103,6 +105,11 @@ def lint_source(source: str | bytes, filename: str = "<stdin>", settings: Option
         if tree is None and report_parse_errors and _report_if_unparsable(text, filename, error, result).findings:
             return result  # every unparsable file is reported once, Hugging Face code or not
     if not relevant:
+        return result
+    if len(text) > MAX_ANALYSED_BYTES:
+        result.findings.append(Finding(filename, 1, 0, INTERNAL, f"not analysed: {len(text) / 2**20:.1f} MB is over "
+                                       f"the {MAX_ANALYSED_BYTES // 2**20} MB limit for one file (generated code?)",
+                                       name="file-too-large"))
         return result
     exempt = noqa.file_exemption(text)
     if exempt is not None and not exempt:

@@ -77,7 +77,7 @@ def test_bad_inputs_each_give_one_line_and_the_run_continues(tmp_path):
         assert not [f for f in by_file.get(name, []) if "internal error" in f["message"]], by_file.get(name)
 
 
-def test_a_20_mb_generated_file(tmp_path):
+def test_a_20_mb_generated_file_is_reported_not_analysed(tmp_path):
     big = tmp_path / "generated.py"
     line = 'X_{i} = {{"a": [1, 2, 3], "b": "transformers"}}\n'
     with big.open("w") as fh:
@@ -86,8 +86,11 @@ def test_a_20_mb_generated_file(tmp_path):
             fh.write(line.format(i=i))
             i += 1
         fh.write(GOOD_BUG)
-    proc, findings = _check(big)
-    assert [f["code"] for f in findings] == ["HF101"]
+    small = tmp_path / "small.py"
+    small.write_text(GOOD_BUG)
+    proc, findings = _check(big, small)
+    assert [(Path(f["filename"]).name, f["code"]) for f in findings] == [("generated.py", "HF000"), ("small.py", "HF101")]
+    assert "over the 4 MB limit" in findings[0]["message"]
 
 
 class _Exploding(Rule):
@@ -159,20 +162,21 @@ def _expr(rng: random.Random, depth: int) -> str:
     return text
 
 
-def _statement(rng: random.Random, indent: str, depth: int) -> list[str]:
+def _statement(rng: random.Random, indent: str, depth: int, in_function: bool = False) -> list[str]:
     target = rng.choice(_NAMES)
     kind = rng.random()
     if depth > 0 and kind < 0.12:
-        body = [line for _ in range(rng.randint(1, 3)) for line in _statement(rng, indent + "    ", depth - 1)]
+        body = [line for _ in range(rng.randint(1, 3))
+                for line in _statement(rng, indent + "    ", depth - 1, in_function)]
         head = rng.choice(["if cond:", "for item in items:", "with torch.no_grad():", "while flag:", "try:"])
         tail = [f"{indent}except Exception:", f"{indent}    pass"] if head == "try:" else []
         return [indent + head, *body, *tail]
     if depth > 0 and kind < 0.2:
-        body = [line for _ in range(rng.randint(1, 4)) for line in _statement(rng, indent + "    ", depth - 1)]
+        body = [line for _ in range(rng.randint(1, 4)) for line in _statement(rng, indent + "    ", depth - 1, True)]
         return [f"{indent}def fn_{rng.randint(0, 99)}(self, a, b=1, *c, **d):", *body]
     if kind < 0.3:
         return [f"{indent}{target}.{rng.choice(_FIELDS)} = {rng.choice(_ASSIGNED)}"]
-    if kind < 0.35:
+    if kind < 0.35 and in_function:
         return [f"{indent}return {_expr(rng, 2)}"]
     if kind < 0.4:
         return [f"{indent}{rng.choice(_NAMES)}.{rng.choice(['train', 'eval', 'update'])}()"]
