@@ -26,6 +26,8 @@ class Features:
     resolvable_loads: int = 0  # from_pretrained/pipeline calls whose checkpoint may resolve to a string
     first_token_index: bool = False  # a subscript like x[:, 0] or x[:, 0, :]
     index_one: bool = False  # a subscript x[1] (a base model's pooler output)
+    imported: set = field(default_factory=set)  # names bound by `from m import name` (e.g. a bare `no_grad`)
+    non_ascii_strings: bool = False  # a str constant with a non-ASCII character (text in another script)
 
 
 def _name_of(node: ast.AST):
@@ -100,10 +102,15 @@ def scan(tree: ast.AST) -> Features:
                     dict_keys.add(s.value)
                 elif s.value == 1:
                     f.index_one = True
+        elif t is ast.ImportFrom:
+            f.imported.update(alias.name for alias in node.names)
         elif t is ast.Dict:
             for k in node.keys:
                 if type(k) is ast.Constant and isinstance(k.value, str):
                     dict_keys.add(k.value)
+        elif t is ast.Constant:
+            if type(node.value) is str and not node.value.isascii():
+                f.non_ascii_strings = True
     if loads:
         names: set = set()
         changed = True

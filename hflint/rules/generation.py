@@ -1,1 +1,1226 @@
-"""HF6xx — generation and training."""
+"""HF6xx — generation and training: how a causal LM is padded, taught to stop, bounded and switched to eval mode."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from ..lazy_libcst import cst
+
+from .. import knowledge
+from ..analysis.bindings import CallSite, QName, Scope, dotted_name
+from ..analysis.hfclasses import is_decoder_arch
+from ..analysis.values import Const, Dict, Encoding, HFObject, Seq, Str, Use
+from .base import Invalid, Report, Rule, Valid
+
+# Tokenizer classes whose ``padding_side`` class attribute is "left" (transformers' tokenization_*.py).
+_LEFT_PADDING_TOKENIZER = re.compile(r"(Llama|CodeLlama|Gemma|Cohere|XLNet|CpmAnt|Siglip2)Tokenizer(Fast)?")
+# Tokenizers known to pad on the right unless told otherwise: their class default, and their checkpoints'
+# tokenizer_config.json does not override it. Anything else (Bloom, Llama 3, private checkpoints) is unknown.
+_RIGHT_PADDING_TOKENIZER = re.compile(r"(GPT2|GPTNeoX|Qwen2|CodeGen)Tokenizer(Fast)?")
+_RIGHT_PADDING_FAMILIES = frozenset({"gpt2", "gpt-neox", "qwen2"})
+_RIGHT_PADDING_ARCHS = frozenset({"gpt2", "gptneo", "gptneox", "gptj", "qwen2", "codegen"})
+
+# Callees a tokenizer or model can be handed to without its padding side or train/eval mode changing.
+_HARMLESS_PREFIXES = ("transformers.", "trl.", "peft.", "torch.", "datasets.", "numpy.", "logging.", "logger.")
+_HARMLESS_CALLEES = frozenset({"print", "len", "isinstance", "type", "id", "repr", "str", "getattr", "hasattr",
+                               "logger.info", "logger.warning", "logging.info"})
+
+_PLURAL_NAME = re.compile(r"(?i)(batch|list|chunk|texts|prompts|sentences|inputs|questions|queries|docs|"
+                          r"documents|messages|conversations|samples|examples|lines)")
+_SINGULAR_NAME = re.compile(r"(?i)^(text|prompt|sentence|query|question|input_text|message|line|doc|sample|"
+                            r"example|s|x|t)$")
+
+
+def _short(module: cst.Module, node: cst.CSTNode, limit: int = 40) -> str:
+    text = " ".join(module.code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _handed_to_helper(use: Use) -> bool:
+    """``prepare(tokenizer)``: a function we cannot see into may change the object."""
+    if use.kind not in ("arg", "spread"):
+        return False
+    callee = use.callee or ""
+    if not callee or callee in _HARMLESS_CALLEES or callee.startswith(_HARMLESS_PREFIXES):
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------- HF601
+
+
+def is_decoder_only(model: HFObject) -> bool:
+    """A model whose ``generate`` continues the input sequence itself (no encoder)."""
+    if model.role != "model":
+        return False
+    if model.model_kind == "decoder":
+        return True
+    if model.model_kind != "unknown":
+        return False  # heads and encoder-decoders; base models (GPT2Model) cannot generate at all
+    # AutoModelWithLMHead and friends: the architecture or the checkpoint decides
+    if model.arch:
+        return is_decoder_arch(model.arch)
+    family = knowledge.family_of(model.checkpoint) if model.checkpoint else None
+    return family is not None and knowledge.family_info(family)["architecture"] == "decoder"
+
+
+def padding_label(value) -> Optional[str]:
+    """How a ``padding=`` argument pads a batch, as the user wrote it; None when it does not (or is unknown)."""
+    if isinstance(value, Const) and value.value is True:
+        return "True"
+    if isinstance(value, Str) and value.value in ("longest", "max_length"):
+        return repr(value.value)
+    if isinstance(value, QName) and value.qualname.endswith(("PaddingStrategy.LONGEST", "PaddingStrategy.MAX_LENGTH")):
+        return ".".join(value.qualname.rsplit(".", 2)[-2:])
+    return None
+
+
+def _is_batch(enc: Encoding) -> bool:
+    """The tokenizer call encodes several texts: a literal list, a slice, a comprehension, or a plural name."""
+    text = enc.text
+    if isinstance(text, Str):
+        return False
+    if isinstance(text, Seq):
+        return len(text.items) != 1
+    node = _text_node(enc.call)
+    if node is None:
+        return False
+    if isinstance(node, (cst.ListComp, cst.List, cst.Tuple, cst.GeneratorExp)):
+        return len(node.elements) != 1 if isinstance(node, (cst.List, cst.Tuple)) else True
+    if isinstance(node, cst.Subscript):
+        if any(isinstance(el.slice, cst.Slice) for el in node.slice):
+            return True  # texts[i:i + batch_size]
+        base = dotted_name(node.value).rsplit(".", 1)[-1]
+        return bool(base) and bool(re.search(r"(?i)(batch|examples)", base))  # batch["text"] in datasets.map
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        name = node.value if isinstance(node, cst.Name) else node.attr.value
+        if _SINGULAR_NAME.match(name):
+            return False
+        for binding in _bindings(enc.scope, name) if isinstance(node, cst.Name) else ():
+            value = getattr(binding.node, "value", None)
+            if isinstance(value, (cst.ListComp, cst.List)):
+                return len(value.elements) != 1 if isinstance(value, cst.List) else True
+        return bool(_PLURAL_NAME.search(name)) or (name.endswith("s") and not name.endswith("ss"))
+    return False
+
+
+def _runs_before(earlier: tuple, later: tuple, facts) -> bool:
+    """Code at ``earlier`` runs on every path to ``later``, or is only skipped by ``if x.padding_side != ...``."""
+    if earlier == later[:len(earlier)]:
+        return True
+    common = 0
+    while common < min(len(earlier), len(later)) and earlier[common] == later[common]:
+        common += 1
+    for marker in earlier[common:]:
+        owner = facts.branch_nodes.get(marker[1])
+        if marker[0] != "if" or owner is None or "padding_side" not in _names_in(owner.test):
+            return False
+    return True
+
+
+def _names_in(node: cst.CSTNode) -> set:
+    found = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Name):
+            found.add(n.value)
+        elif isinstance(n, cst.Attribute):
+            found.add(n.attr.value)
+        stack.extend(n.children)
+    return found
+
+
+def _bindings(scope: Scope, name: str):
+    while scope is not None:
+        if name in scope.bindings:
+            return scope.bindings[name]
+        scope = scope.parent
+    return []
+
+
+def _text_node(call: cst.Call) -> Optional[cst.CSTNode]:
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value in ("text", "batch_text_or_text_pairs"):
+            return a.value
+    return positional[0].value if positional else None
+
+
+def _keyword(call: cst.Call, name: str) -> Optional[cst.Arg]:
+    return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+class RightPaddingInBatchedGeneration(Rule):
+    """A decoder-only model generates from a batch its tokenizer padded on the right.
+
+    ## What it does
+    Reports `model.generate(...)` on a decoder-only model (`AutoModelForCausalLM`, `*LMHeadModel`,
+    `*ForCausalLM`) when its input comes from a tokenizer call that pads a batch (`padding=True`,
+    `"longest"`, `"max_length"`) and the tokenizer pads on the right: `padding_side="right"` was set,
+    or it was never set to `"left"` (at load, or by assignment before the tokenizer call on every
+    path) and the tokenizer's default is known to be right (GPT-2, GPT-NeoX, Qwen2, ...). Stays
+    silent when the padding side or the default is unknown, and for encoder-decoder models.
+
+    ## Why is this bad?
+    A decoder-only model continues from the last position of each row. With right padding, the
+    shorter prompts end in pad tokens, so their continuation is generated after padding and is
+    garbage (transformers warns "A decoder-only architecture is being used, but right-padding was
+    detected!", which is easy to miss in logs).
+
+    ## Example
+    ```python
+    tokenizer = AutoTokenizer.from_pretrained("gpt2")
+    tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained("gpt2")
+    inputs = tokenizer(prompts, padding=True, return_tensors="pt")
+    outputs = model.generate(**inputs, max_new_tokens=20)
+    ```
+
+    ## Use instead
+    ```python
+    tokenizer = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+    tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained("gpt2")
+    inputs = tokenizer(prompts, padding=True, return_tensors="pt")
+    outputs = model.generate(**inputs, max_new_tokens=20)
+    ```
+    """
+
+    code = "HF601"
+    name = "right-padding-in-batched-generation"
+    message = "`{call}` on a batch padded on the right (`padding={padding}` at line {line}; {why}): " \
+              "a decoder-only model continues after the pad tokens; set `{tokenizer}.padding_side = \"left\"` " \
+              "before tokenizing"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            inputs = tokenizer(["Hello, my dog", "Once upon a time there"], padding=True, return_tensors="pt")
+            outputs = model.generate(**inputs, max_new_tokens=20)
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.padding_side = "left"
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            inputs = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
+            outputs = model.generate(**inputs, max_new_tokens=20)
+        """),
+        Valid("""
+            # encoder-decoder models pad the encoder input; right padding is correct
+            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("t5-small")
+            model = AutoModelForSeq2SeqLM.from_pretrained("t5-small")
+            batch = tokenizer(["translate: a", "translate: b c d"], padding=True, return_tensors="pt")
+            outputs = model.generate(**batch, max_new_tokens=20)
+        """),
+        Valid("""
+            # a single prompt is not padded
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            inputs = tokenizer("Hello, my dog is", padding=True, return_tensors="pt")
+            outputs = model.generate(**inputs, max_new_tokens=20)
+        """),
+        Valid("""
+            # the padding side comes from the command line: unknown
+            import sys
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.padding_side = sys.argv[1]
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            inputs = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
+            outputs = model.generate(**inputs, max_new_tokens=20)
+        """),
+        Valid("""
+            # Llama tokenizers pad on the left by default
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            name = "meta-llama/Llama-2-7b-hf"
+            tokenizer = AutoTokenizer.from_pretrained(name)
+            tokenizer.pad_token = tokenizer.unk_token
+            model = AutoModelForCausalLM.from_pretrained(name)
+            inputs = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
+            outputs = model.generate(**inputs, max_new_tokens=20)
+        """),
+        Valid("""
+            # the checkpoint is unknown, so is its tokenizer's default padding side
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            def run(args, prompts):
+                tokenizer = AutoTokenizer.from_pretrained(args.model)
+                model = AutoModelForCausalLM.from_pretrained(args.model)
+                inputs = tokenizer(prompts, padding=True, return_tensors="pt")
+                return model.generate(**inputs, max_new_tokens=20)
+        """),
+        Valid("""
+            # training data may be padded on the right; only generation needs the left
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            batch = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
+            loss = model(**batch, labels=batch["input_ids"]).loss
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            inputs = tokenizer(["Hello, my dog", "Once upon a time there"], padding=True, return_tensors="pt")
+            outputs = model.generate(**inputs, max_new_tokens=20)
+        """, line=6, message="`padding=True` at line 5; `tokenizer` pads on the right by default"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2", padding_side="right")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            enc = tokenizer(["a", "b c"], padding="longest", return_tensors="pt")
+            out = model.generate(enc.input_ids, attention_mask=enc.attention_mask, max_new_tokens=5)
+        """, line=6, message='`padding_side="right"` at line 2'),
+        Invalid("""
+            from transformers import GPT2LMHeadModel, GPT2Tokenizer
+            tokenizer = GPT2Tokenizer.from_pretrained("gpt2")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = GPT2LMHeadModel.from_pretrained("gpt2")
+            def complete(prompts):
+                batch = tokenizer(prompts, padding=True, return_tensors="pt")
+                return model.generate(**batch, max_new_tokens=32)
+        """, line=7),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
+            class Generator:
+                def __init__(self):
+                    self.tokenizer = AutoTokenizer.from_pretrained(MODEL)
+                    self.model = AutoModelForCausalLM.from_pretrained(MODEL)
+
+                def __call__(self, questions):
+                    inputs = self.tokenizer(questions, padding=True, return_tensors="pt").to("cuda")
+                    return self.model.generate(**inputs, max_new_tokens=64)
+        """, line=10, message='set `self.tokenizer.padding_side = "left"`'),
+        Invalid("""
+            import torch
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("EleutherAI/pythia-160m")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("EleutherAI/pythia-160m")
+            prompts = [f"Q: {q}\\nA:" for q in ["why?", "how so?"]]
+            for i in range(0, len(prompts), 8):
+                inputs = tokenizer(prompts[i:i + 8], padding=True, return_tensors="pt")
+                with torch.no_grad():
+                    outputs = model.generate(
+                        input_ids=inputs["input_ids"],
+                        attention_mask=inputs["attention_mask"],
+                        max_new_tokens=16,
+                    )
+        """, line=10),
+        Invalid("""
+            import sys
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            if len(sys.argv) > 2:
+                tokenizer.padding_side = "left"
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            inputs = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
+            outputs = model.generate(**inputs, max_new_tokens=20)
+        """, line=9, message="not on every path"),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "generate" in features.calls and "padding" in features.keywords
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        for scope in facts.scopes:
+            for site in scope.calls:
+                if site.name != "generate" or not isinstance(site.receiver, HFObject) \
+                        or not is_decoder_only(site.receiver):
+                    continue
+                report = self._check_generate(site)
+                if report is not None:
+                    yield report
+
+    def _check_generate(self, site: CallSite) -> Optional[Report]:
+        facts = self.ctx.facts
+        encodings = []
+        for arg in site.node.args:
+            if arg.keyword is not None and arg.keyword.value not in ("input_ids", "inputs"):
+                continue
+            value = facts.value_of(arg.value)
+            if isinstance(value, Encoding) and value not in encodings:
+                encodings.append(value)
+        for enc in encodings:
+            tok = enc.tokenizer
+            if not isinstance(tok, HFObject) or tok.role != "tokenizer":
+                continue
+            padding = padding_label(enc.padding)
+            if padding is None or not _is_batch(enc):
+                continue
+            why = self._right_padded(tok, enc, site.receiver)
+            if why is None:
+                continue
+            tok_label = dotted_name(enc.call.func) or tok.label()
+            if isinstance(enc.call.func, cst.Attribute) and enc.call.func.attr.value in (
+                    "__call__", "batch_encode_plus", "encode_plus", "pad"):
+                tok_label = dotted_name(enc.call.func.value) or tok.label()
+            call_text = f"{dotted_name(site.node.func) or 'generate'}(...)"
+            return self.report(site.node, self.message.format(
+                call=call_text, padding=padding, line=self.ctx.position(enc.call).start.line,
+                why=why.format(tokenizer=tok_label), tokenizer=tok_label),
+                data={"tokenizer_checkpoint": tok.checkpoint, "model_checkpoint": site.receiver.checkpoint})
+        return None
+
+    def _right_padded(self, tok: HFObject, enc: Encoding, model: HFObject) -> Optional[str]:
+        """Why the batch is padded on the right, or None when it is not (or we cannot tell)."""
+        facts = self.ctx.facts
+        if any(a.star == "**" for a in enc.call.args) or any(a.star == "**" for a, _ in tok.args):
+            return None
+        at_call = _keyword(enc.call, "padding_side")
+        if at_call is not None:
+            value = facts.value_of(at_call.value)
+            if isinstance(value, Str) and value.value == "right":
+                return "`padding_side=\"right\"` in the call"
+            return None
+        loaded = tok.kwargs.get("padding_side")
+        explicit_right: Optional[str] = None
+        left_at_load = False
+        if loaded is not None:
+            if not isinstance(loaded[0], Str):
+                return None
+            if loaded[0].value == "right":
+                explicit_right = f"`padding_side=\"right\"` at line {self.ctx.position(loaded[1]).start.line}"
+            else:
+                left_at_load = True
+        stores = [u for u in tok.uses if u.kind == "attr_store" and u.name == "padding_side"]
+        if any(not isinstance(u.value, Str) for u in stores):
+            return None
+        if any(_handed_to_helper(u) and u.scope is enc.scope and u.seq < enc.seq for u in tok.uses):
+            return None
+        # Stores elsewhere (another function) run at a time we cannot order: a "left" there may well come first.
+        if any(u.scope is not enc.scope and u.value.value == "left" for u in stores):
+            return None
+        before = [u for u in stores if u.scope is enc.scope and u.seq < enc.seq]
+        dominating = [u for u in before if _runs_before(u.cond, enc.cond, facts)]
+        if dominating:
+            last = dominating[-1]
+            if last.value.value == "left":
+                return None
+            explicit_right = f"`padding_side = \"right\"` at line {self.ctx.position(last.node).start.line}"
+        elif left_at_load:
+            return None
+        partial_left = [u for u in before if u.value.value == "left" and u not in dominating]
+        if explicit_right:
+            return explicit_right
+        if partial_left:
+            line = self.ctx.position(partial_left[-1].node).start.line
+            return f"the `padding_side = \"left\"` at line {line} is not on every path"
+        if self._default_side(tok, model) == "right":
+            return "`{tokenizer}` pads on the right by default"
+        return None
+
+    @staticmethod
+    def _default_side(tok: HFObject, model: HFObject) -> Optional[str]:
+        if _LEFT_PADDING_TOKENIZER.fullmatch(tok.cls):
+            return "left"
+        if _RIGHT_PADDING_TOKENIZER.fullmatch(tok.cls):
+            return "right"
+        checkpoint = tok.checkpoint if tok.checkpoint is not None else model.checkpoint
+        if checkpoint is not None:
+            if knowledge.is_local_path(checkpoint):
+                return None
+            family = knowledge.family_of(checkpoint)
+            return "right" if family in _RIGHT_PADDING_FAMILIES else None
+        return "right" if model.arch in _RIGHT_PADDING_ARCHS else None
+
+
+# ---------------------------------------------------------------------------------------------- HF602
+
+_EOS_ATTRS = {"pad_token": "eos_token", "pad_token_id": "eos_token_id"}
+
+
+def _is_eos_ref(node: Optional[cst.CSTNode], attr: str = "eos_token") -> bool:
+    return isinstance(node, cst.Attribute) and node.attr.value == attr
+
+
+def _masking_collator(collator: HFObject, facts) -> bool:
+    """transformers' ``DataCollatorForLanguageModeling(..., mlm=False)``: labels of pad ids become -100.
+
+    Other collators leave labels alone (``DataCollatorWithPadding``), pad them with -100 without looking
+    at their ids (``DataCollatorForSeq2Seq``, trl's ``DataCollatorForLanguageModeling``), or mask for MLM.
+    """
+    if collator.cls != "DataCollatorForLanguageModeling":
+        return False
+    callee = facts.value_of(collator.call.func)
+    if not isinstance(callee, QName) or not callee.qualname.startswith("transformers."):
+        return False
+    mlm = collator.kwargs.get("mlm", (None,))[0]
+    if mlm is None:
+        positional = [v for a, v in collator.args if a.keyword is None and not a.star]
+        if any(a.star for a, _ in collator.args):
+            return False
+        mlm = positional[1] if len(positional) > 1 else Const(True)
+    return isinstance(mlm, Const) and mlm.value is False
+
+
+def _collator_tokenizer_arg(collator: HFObject) -> Optional[tuple]:
+    """(cst node, value) of the tokenizer a collator is built with."""
+    for a, v in collator.args:
+        if a.keyword is not None and a.keyword.value == "tokenizer":
+            return a.value, v
+    for a, v in collator.args:
+        if a.keyword is None and not a.star:
+            return a.value, v
+    return None
+
+
+class PadTokenIsEosWithLmCollator(Rule):
+    """The pad token is the EOS token, and the language-modeling collator ignores pad labels.
+
+    ## What it does
+    Reports `tokenizer.pad_token = tokenizer.eos_token` (also `pad_token_id = eos_token_id` and
+    `add_special_tokens({"pad_token": tokenizer.eos_token})`) when the same tokenizer builds a
+    `DataCollatorForLanguageModeling(tokenizer, mlm=False)`. A distinct pad token, another collator
+    (`DataCollatorForSeq2Seq`, `DataCollatorWithPadding`, trl's collators) or `mlm=True` are fine.
+
+    ## Why is this bad?
+    With `mlm=False` the collator copies `input_ids` into `labels` and sets every position equal to
+    `pad_token_id` to -100. When the pad token is the EOS token, every EOS in the data is ignored by
+    the loss too: the fine-tuned model never learns to end its answer and generates until
+    `max_new_tokens`.
+
+    ## Example
+    ```python
+    tokenizer.pad_token = tokenizer.eos_token
+    collator = DataCollatorForLanguageModeling(tokenizer, mlm=False)
+    ```
+
+    ## Use instead
+    ```python
+    tokenizer.add_special_tokens({"pad_token": "<|pad|>"})
+    model.resize_token_embeddings(len(tokenizer))
+    collator = DataCollatorForLanguageModeling(tokenizer, mlm=False)
+    ```
+    """
+
+    code = "HF602"
+    name = "pad-token-is-eos-with-lm-collator"
+    message = "`{assignment}` with `DataCollatorForLanguageModeling(..., mlm=False)` (line {line}): the collator " \
+              "sets the labels of pad tokens to -100, so every EOS is ignored by the loss and the model never " \
+              "learns to stop; use a distinct pad token"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer, DataCollatorForLanguageModeling
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            tokenizer.add_special_tokens({"pad_token": "<|pad|>"})
+            model.resize_token_embeddings(len(tokenizer))
+            collator = DataCollatorForLanguageModeling(tokenizer, mlm=False)
+        """),
+        Valid("""
+            # DataCollatorForSeq2Seq pads labels with -100 but keeps the real EOS labels
+            from transformers import AutoTokenizer, DataCollatorForSeq2Seq
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.pad_token = tokenizer.eos_token
+            collator = DataCollatorForSeq2Seq(tokenizer, padding=True)
+        """),
+        Valid("""
+            from transformers import AutoTokenizer, DataCollatorWithPadding
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.pad_token = tokenizer.eos_token
+            collator = DataCollatorWithPadding(tokenizer)
+        """),
+        Valid("""
+            # masked language modeling: labels are -100 except at masked positions anyway
+            from transformers import AutoTokenizer, DataCollatorForLanguageModeling
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            tokenizer.pad_token = tokenizer.eos_token
+            collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
+        """),
+        Valid("""
+            from transformers import AutoTokenizer, DataCollatorForLanguageModeling
+            tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf")
+            tokenizer.pad_token = tokenizer.unk_token
+            collator = DataCollatorForLanguageModeling(tokenizer=tokenizer, mlm=False)
+        """),
+        Valid("""
+            # trl's collator pads labels with -100 and never looks at the pad id
+            from transformers import AutoTokenizer
+            from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.pad_token = tokenizer.eos_token
+            collator = DataCollatorForLanguageModeling(pad_token_id=tokenizer.pad_token_id)
+        """),
+        Valid("""
+            # two tokenizers: the one padded with EOS is only used for generation
+            from transformers import AutoTokenizer, DataCollatorForLanguageModeling
+            gen_tokenizer = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+            gen_tokenizer.pad_token = gen_tokenizer.eos_token
+            train_tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            train_tokenizer.add_special_tokens({"pad_token": "[PAD]"})
+            collator = DataCollatorForLanguageModeling(train_tokenizer, mlm=False)
+        """),
+        Valid("""
+            import sys
+            from transformers import AutoTokenizer, DataCollatorForLanguageModeling
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.pad_token = tokenizer.eos_token
+            collator = DataCollatorForLanguageModeling(tokenizer, mlm=sys.argv[1] == "mlm")
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoTokenizer, DataCollatorForLanguageModeling
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.pad_token = tokenizer.eos_token
+            collator = DataCollatorForLanguageModeling(tokenizer, mlm=False)
+        """, line=3, message="`tokenizer.pad_token = tokenizer.eos_token` with "
+                             "`DataCollatorForLanguageModeling(..., mlm=False)` (line 4)"),
+        Invalid("""
+            from transformers import AutoTokenizer, DataCollatorForLanguageModeling
+            tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf")
+            if tokenizer.pad_token is None:
+                tokenizer.pad_token = tokenizer.eos_token
+            collator = DataCollatorForLanguageModeling(tokenizer=tokenizer, mlm=False)
+        """, line=4),
+        Invalid("""
+            from transformers import AutoTokenizer, DataCollatorForLanguageModeling
+            tok = AutoTokenizer.from_pretrained("EleutherAI/pythia-70m")
+            tok.pad_token_id = tok.eos_token_id
+            collator = DataCollatorForLanguageModeling(tok, False)
+        """, line=3, message="`tok.pad_token_id = tok.eos_token_id`"),
+        Invalid("""
+            from transformers import AutoTokenizer, DataCollatorForLanguageModeling
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.add_special_tokens({"pad_token": tokenizer.eos_token})
+            collator = DataCollatorForLanguageModeling(tokenizer, mlm=False)
+        """, line=3, message="add_special_tokens"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer, DataCollatorForLanguageModeling, Trainer
+            def main(args):
+                tokenizer = AutoTokenizer.from_pretrained(args.model_name_or_path)
+                model = AutoModelForCausalLM.from_pretrained(args.model_name_or_path)
+                collator = DataCollatorForLanguageModeling(tokenizer, mlm=False)
+                tokenizer.pad_token = tokenizer.eos_token
+                Trainer(model=model, data_collator=collator).train()
+        """, line=6, message="(line 5)"),
+        Invalid("""
+            import transformers
+            def build_collator(tokenizer):
+                tokenizer.pad_token = tokenizer.eos_token
+                return transformers.DataCollatorForLanguageModeling(tokenizer=tokenizer, mlm=False)
+        """, line=3),
+    ]
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._unresolved: list[tuple] = []  # (scope, base text, is_eos, node, text) of pad assignments we saw
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "DataCollatorForLanguageModeling" in features.calls and (
+            "eos_token" in features.attrs or "eos_token_id" in features.attrs)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # Tokenizers that are parameters are not tracked by the analysis; match them by name in one scope.
+        for target in node.targets:
+            t = target.target
+            if isinstance(t, cst.Attribute) and t.attr.value in _EOS_ATTRS \
+                    and not isinstance(self.ctx.facts.value_of(t.value), HFObject):
+                base = dotted_name(t.value)
+                if base:
+                    is_eos = _is_eos_ref(node.value, _EOS_ATTRS[t.attr.value]) \
+                        and dotted_name(node.value.value) == base
+                    self._unresolved.append((self.ctx.facts.scope, base, is_eos, t, node))
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        collators = [o for o in facts.objects if o.role == "collator" and _masking_collator(o, facts)]
+        if not collators:
+            return
+        for tok in facts.objects:
+            if tok.role != "tokenizer":
+                continue
+            using = [c for c in collators if (arg := _collator_tokenizer_arg(c)) is not None and arg[1] is tok]
+            if not using:
+                continue
+            pads = self._pad_assignments(tok)
+            if any(not is_eos for is_eos, _, _ in pads):
+                continue  # a distinct pad token is set somewhere: which one wins is not ours to guess
+            for _, node, text in pads:
+                yield self._report(node, text, using[0])
+        for scope, base, is_eos, node, stmt in self._unresolved:
+            if not is_eos:
+                continue
+            same = [s for s in self._unresolved if s[0] is scope and s[1] == base]
+            if any(not s[2] for s in same):
+                continue
+            using = [c for c in collators if c.scope is scope and (arg := _collator_tokenizer_arg(c)) is not None
+                     and dotted_name(arg[0]) == base and not isinstance(arg[1], HFObject)]
+            if using:
+                yield self._report(node, _short(self.ctx.module, stmt, 80), using[0])
+
+    def _pad_assignments(self, tok: HFObject) -> list[tuple[bool, cst.CSTNode, str]]:
+        """(sets EOS as pad?, node to report, source text) of every pad-token assignment on ``tok``."""
+        found = []
+        for use in tok.uses:
+            if use.kind == "attr_store" and use.name in _EOS_ATTRS:
+                vnode = use.value_node
+                is_eos = _is_eos_ref(vnode, _EOS_ATTRS[use.name]) \
+                    and isinstance(self.ctx.facts.value_of(vnode.value), HFObject)
+                text = f"{dotted_name(use.node) or use.name} = {_short(self.ctx.module, vnode) if vnode else '...'}"
+                found.append((is_eos, use.node, text))
+            elif use.kind == "method" and use.name == "add_special_tokens" and use.call.args:
+                value = self.ctx.facts.value_of(use.call.args[0].value)
+                if not isinstance(value, Dict):
+                    continue
+                for key, _, element in value.items:
+                    if key == "pad_token":
+                        found.append((_is_eos_ref(element.value), use.call, _short(self.ctx.module, use.call, 80)))
+        return found
+
+    def _report(self, node: cst.CSTNode, text: str, collator: HFObject) -> Report:
+        line = self.ctx.position(collator.call).start.line
+        return self.report(node, self.message.format(assignment=text, line=line))
+
+
+# ---------------------------------------------------------------------------------------------- HF603
+
+_LENGTH_KEYWORDS = frozenset({"max_new_tokens", "max_length", "generation_config", "max_time", "stopping_criteria"})
+
+
+class GenerateWithoutLengthLimit(Rule):
+    """`generate(...)` is called without a limit on how much it generates.
+
+    ## What it does
+    Reports `model.generate(...)` on a model the analysis knows when the call passes neither
+    `max_new_tokens` nor `max_length` (nor a `generation_config`, nor a `**kwargs` spread that may
+    hold them), and the model's `generation_config` is not touched in the file. Off by default.
+
+    ## Why is this bad?
+    The limit then comes from the checkpoint's `generation_config.json`, or is `max_length=20`
+    *including the prompt*: most checkpoints silently cut answers after a few tokens (or return the
+    prompt alone when it is longer than 20 tokens), others run to thousands of tokens. Either way
+    the output length is an accident of the checkpoint, not a decision.
+
+    ## Example
+    ```python
+    outputs = model.generate(**inputs)
+    ```
+
+    ## Use instead
+    ```python
+    outputs = model.generate(**inputs, max_new_tokens=128)
+    ```
+    """
+
+    code = "HF603"
+    name = "generate-without-length-limit"
+    message = "`{call}` without `max_new_tokens` or `max_length`: the output length falls back to the " \
+              "checkpoint's generation config (often `max_length=20`, prompt included); pass `max_new_tokens=`"
+    default_enabled = False
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            out = model.generate(**tokenizer("Hello", return_tensors="pt"), max_new_tokens=50)
+        """),
+        Valid("""
+            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("t5-small")
+            model = AutoModelForSeq2SeqLM.from_pretrained("t5-small")
+            out = model.generate(**tokenizer("translate: hi", return_tensors="pt"), max_length=64, num_beams=4)
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, GenerationConfig
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            config = GenerationConfig(max_new_tokens=40, do_sample=True)
+            def complete(input_ids):
+                return model.generate(input_ids, generation_config=config)
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            gen_kwargs = {"max_new_tokens": 32, "do_sample": False}
+            def complete(input_ids):
+                return model.generate(input_ids, **gen_kwargs)
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.generation_config.max_new_tokens = 64
+            def complete(input_ids):
+                return model.generate(input_ids)
+        """),
+        Valid("""
+            # an object the analysis does not know (a user class, a peft wrapper) is left alone
+            def complete(model, input_ids):
+                import transformers
+                return model.generate(input_ids)
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            out = model.generate(**tokenizer("Hello", return_tensors="pt"))
+        """, line=4, message="`model.generate(...)` without `max_new_tokens`"),
+        Invalid("""
+            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("t5-small")
+            model = AutoModelForSeq2SeqLM.from_pretrained("t5-small")
+            batch = tokenizer(["summarize: a long text"], return_tensors="pt")
+            summary_ids = model.generate(batch["input_ids"], num_beams=4, early_stopping=True)
+        """, line=5),
+        Invalid("""
+            from transformers import GPT2LMHeadModel
+            model = GPT2LMHeadModel.from_pretrained("gpt2")
+            def sample(input_ids):
+                return model.generate(input_ids, do_sample=True, top_p=0.9)
+        """, line=4),
+        Invalid("""
+            from transformers import AutoModelForCausalLM
+            class Bot:
+                def __init__(self):
+                    self.lm = AutoModelForCausalLM.from_pretrained("gpt2")
+
+                def reply(self, ids):
+                    return self.lm.generate(
+                        ids,
+                        do_sample=True,
+                    )
+        """, line=7, message="`self.lm.generate(...)`"),
+        Invalid("""
+            import transformers
+            model = transformers.AutoModelForCausalLM.from_pretrained("gpt2")
+            out = model.generate(input_ids=[[1, 2, 3]], min_new_tokens=5)
+        """, line=3),
+        Invalid("""
+            import torch
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2").to("cuda")
+            with torch.no_grad():
+                for prompt in ["a", "b"]:
+                    ids = tokenizer(prompt, return_tensors="pt").input_ids.to("cuda")
+                    print(tokenizer.decode(model.generate(ids)[0]))
+        """, line=8),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "generate" in features.calls
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        for scope in facts.scopes:
+            for site in scope.calls:
+                model = site.receiver
+                if site.name != "generate" or not isinstance(model, HFObject) or model.role != "model":
+                    continue
+                if self._limited(site.node, model):
+                    continue
+                call = f"{dotted_name(site.node.func) or 'generate'}(...)"
+                yield self.report(site.node, self.message.format(call=call))
+
+    def _limited(self, call: cst.Call, model: HFObject) -> bool:
+        facts = self.ctx.facts
+        positional = 0
+        for arg in call.args:
+            if arg.star == "**":
+                if not isinstance(facts.value_of(arg.value), Encoding):
+                    return True  # **gen_kwargs may hold the limit
+            elif arg.star:
+                return True
+            elif arg.keyword is None:
+                positional += 1
+            elif arg.keyword.value in _LENGTH_KEYWORDS:
+                return True
+        if positional > 1:
+            return True  # generate(inputs, generation_config, ...)
+        for use in model.uses:
+            if use.kind == "attr_load" and use.name == "generation_config":
+                return True  # model.generation_config.max_new_tokens = ...
+        config = getattr(model, "_config_obj", None)
+        if config is not None and any(u.kind == "attr_store" and u.name in ("max_length", "max_new_tokens")
+                                      for u in config.uses):
+            return True
+        return False
+
+
+# ---------------------------------------------------------------------------------------------- HF604
+
+_NO_GRAD = frozenset({"torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad",
+                      "torch.autograd.grad_mode.no_grad", "torch.autograd.inference_mode",
+                      "torch.autograd.grad_mode.inference_mode"})
+_SET_GRAD = frozenset({"torch.set_grad_enabled", "torch.autograd.set_grad_enabled",
+                       "torch.autograd.grad_mode.set_grad_enabled"})
+# Calls that may put a model back in eval mode without naming it (Trainer.evaluate/predict do).
+_MAY_EVAL = frozenset({"evaluate", "predict", "evaluation_loop", "prediction_loop", "eval"})
+
+
+class InferenceInTrainMode(Rule):
+    """A model runs a no-grad forward pass while it is still in training mode.
+
+    ## What it does
+    Reports a forward pass (`model(...)`, `model.forward(...)`, `model.generate(...)`) inside
+    `with torch.no_grad():` / `with torch.inference_mode():` (or a function decorated with them)
+    after `model.train()`, or on a model built with `from_config(...)`/`Model(config)`, when no
+    `model.eval()` runs in between on every path. `from_pretrained` already returns a model in eval
+    mode, so a model that was only loaded is never reported.
+
+    ## Why is this bad?
+    `no_grad` only stops gradient tracking; it does not switch the model to inference behaviour.
+    In training mode dropout is still active, so evaluation metrics are noisy and pessimistic and
+    generated text is sampled from a perturbed model (and batch-norm layers update their statistics).
+
+    ## Example
+    ```python
+    model.train()
+    for batch in train_loader:
+        ...
+    with torch.no_grad():
+        val_loss = model(**val_batch).loss
+    ```
+
+    ## Use instead
+    ```python
+    model.train()
+    for batch in train_loader:
+        ...
+    model.eval()
+    with torch.no_grad():
+        val_loss = model(**val_batch).loss
+    ```
+    """
+
+    code = "HF604"
+    name = "inference-in-train-mode"
+    message = "`{call}` runs under `{guard}` while `{model}` is in training mode ({why}): dropout is still " \
+              "active; call `{model}.eval()` first"
+
+    VALID = [
+        Valid("""
+            import torch
+            from transformers import AutoModelForSequenceClassification
+            model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased")
+            with torch.no_grad():
+                logits = model(input_ids=torch.tensor([[101, 102]])).logits
+        """),
+        Valid("""
+            import torch
+            from transformers import AutoModelForSequenceClassification
+            model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased")
+            model.train()
+            for batch in []:
+                model(**batch).loss.backward()
+            model.eval()
+            with torch.no_grad():
+                logits = model(**batch).logits
+        """),
+        Valid("""
+            # training mode without no_grad: a training step
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.train()
+            loss = model(input_ids=torch.tensor([[1, 2]]), labels=torch.tensor([[1, 2]])).loss
+        """),
+        Valid("""
+            import torch
+            from transformers import BertConfig, BertForMaskedLM
+            model = BertForMaskedLM(BertConfig())
+            model.eval()
+            with torch.inference_mode():
+                out = model(input_ids=torch.tensor([[101, 102]]))
+        """),
+        Valid("""
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.train()
+            def evaluate(model, batches):
+                model.eval()
+                with torch.no_grad():
+                    return [model(**b).loss for b in batches]
+            evaluate(model, [])
+            with torch.no_grad():
+                out = model.generate(torch.tensor([[1, 2]]), max_new_tokens=5)
+        """),
+        Valid("""
+            import sys
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.train(mode=sys.argv[1] == "train")
+            with torch.no_grad():
+                out = model(torch.tensor([[1, 2]]))
+        """),
+        Valid("""
+            # another branch: train() and the no-grad pass never run one after the other
+            import sys
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            if sys.argv[1] == "train":
+                model.train()
+            else:
+                with torch.no_grad():
+                    out = model(torch.tensor([[1, 2]]))
+        """),
+        Valid("""
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.train()
+            model.train(False)
+            with torch.no_grad():
+                out = model(torch.tensor([[1, 2]]))
+        """),
+        Valid("""
+            # a composite built around pretrained parts: those parts stay in eval mode
+            import torch
+            from transformers import AutoModel, AutoModelForCausalLM, EncoderDecoderModel
+            encoder = AutoModel.from_pretrained("bert-base-uncased")
+            decoder = AutoModelForCausalLM.from_pretrained("gpt2")
+            model = EncoderDecoderModel(encoder=encoder, decoder=decoder)
+            with torch.no_grad():
+                out = model(input_ids=torch.tensor([[101, 102]]), decoder_input_ids=torch.tensor([[1]]))
+        """),
+        Valid("""
+            # dropout switched off by hand: training mode on purpose (e.g. masking only done in training)
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2", resid_pdrop=0.0, attn_pdrop=0.0, embd_pdrop=0.0,
+                                                         summary_first_dropout=0.0)
+            model.train()
+            with torch.no_grad():
+                out = model(torch.tensor([[1, 2]]))
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            import torch
+            from transformers import AutoModelForSequenceClassification
+            model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased")
+            model.train()
+            for batch in []:
+                model(**batch).loss.backward()
+            with torch.no_grad():
+                logits = model(**batch).logits
+        """, line=8, message="`model(...)` runs under `torch.no_grad()` while `model` is in training mode "
+                             "(`model.train()` at line 4"),
+        Invalid("""
+            import torch
+            from transformers import AutoConfig, AutoModelForCausalLM
+            config = AutoConfig.from_pretrained("gpt2", n_layer=2)
+            model = AutoModelForCausalLM.from_config(config)
+            with torch.no_grad():
+                sample = model.generate(torch.tensor([[1, 2]]), max_new_tokens=5)
+        """, line=6, message="built with `from_config(...)` at line 4"),
+        Invalid("""
+            import torch
+            from transformers import BertConfig, BertForMaskedLM
+            model = BertForMaskedLM(BertConfig())
+            with torch.inference_mode():
+                out = model(input_ids=torch.tensor([[101, 102]]))
+        """, line=5, message="`torch.inference_mode()`"),
+        Invalid("""
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.eval()
+            model.train()
+            with torch.no_grad():
+                out = model.forward(torch.tensor([[1, 2]]))
+        """, line=7),
+        Invalid("""
+            import torch
+            from transformers import AutoModelForSequenceClassification
+            class Runner:
+                def __init__(self):
+                    self.model = AutoModelForSequenceClassification.from_pretrained("roberta-base")
+
+                @torch.no_grad()
+                def validate(self, batch):
+                    self.model.train()
+                    return self.model(**batch).logits
+        """, line=10, message="`@torch.no_grad()`"),
+        Invalid("""
+            import sys
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.train()
+            if sys.argv[1] == "eval":
+                model.eval()
+            with torch.no_grad():
+                out = model(torch.tensor([[1, 2]]))
+        """, line=9),
+    ]
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._depth = 0
+        self._guard = ""
+        self._saved: list[tuple[int, str]] = []
+        self._with_guards: dict[int, int] = {}  # id(With) -> how many no-grad items it entered
+        self._no_grad_calls: dict[int, str] = {}  # id(call) -> the guard it runs under
+
+    @staticmethod
+    def may_match(features) -> bool:
+        grad = features.calls | features.attrs | features.imported
+        if not ({"no_grad", "inference_mode", "set_grad_enabled"} & grad):
+            return False
+        return "train" in features.calls or "from_config" in features.calls \
+            or any(_MODEL_CLASS.fullmatch(c) for c in features.calls)
+
+    # ------------------------------------------------------------------ hooks: where gradients are off
+    def _guard_of(self, expr: cst.CSTNode) -> str:
+        """``torch.no_grad()`` (as written) when ``expr`` turns gradients off, else ""."""
+        func = expr.func if isinstance(expr, cst.Call) else expr
+        name = dotted_name(func)
+        if not name:
+            return ""
+        root, _, rest = name.partition(".")
+        value = self.ctx.facts.lookup(root)
+        if not isinstance(value, QName):
+            return ""
+        qualname = value.qualname + ("." + rest if rest else "")
+        if qualname in _NO_GRAD:
+            return f"{name}()" if isinstance(expr, cst.Call) else name
+        if qualname in _SET_GRAD and isinstance(expr, cst.Call) and expr.args:
+            flag = expr.args[0].value
+            if isinstance(flag, cst.Name) and flag.value == "False":
+                return f"{name}(False)"
+        return ""
+
+    def visit_With(self, node: cst.With) -> None:
+        guards = [g for item in node.items if (g := self._guard_of(item.item))]
+        if guards:
+            self._saved.append((self._depth, self._guard))
+            self._depth += 1
+            self._guard = guards[0]
+            self._with_guards[id(node)] = 1
+
+    def leave_With(self, node: cst.With) -> None:
+        if self._with_guards.pop(id(node), 0):
+            self._depth, self._guard = self._saved.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        # Only called on the deferred visit, when the body is analysed: it runs wherever it is called from.
+        self._saved.append((self._depth, self._guard))
+        guard = next((g for d in node.decorators if (g := self._guard_of(d.decorator))), "")
+        self._depth, self._guard = (1, f"@{guard}") if guard else (0, "")
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self._saved:
+            self._depth, self._guard = self._saved.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._depth:
+            self._no_grad_calls[id(node)] = self._guard
+
+    # ------------------------------------------------------------------ check
+    def check(self) -> Iterable[Report]:
+        if not self._no_grad_calls:
+            return
+        facts = self.ctx.facts
+        for model in facts.objects:
+            if model.role != "model":
+                continue
+            reported: set = set()  # one finding per missing eval(): at the first no-grad pass it misses
+            for use in model.uses:
+                forward = use.kind == "call" or (use.kind == "method" and use.name in ("forward", "generate"))
+                if not forward or id(use.call) not in self._no_grad_calls:
+                    continue
+                why = self._in_train_mode(model, use)
+                if why is None or (id(use.scope), why) in reported:
+                    continue
+                reported.add((id(use.scope), why))
+                func = use.call.func
+                label = dotted_name(func.value if isinstance(func, cst.Attribute) and use.kind == "method" else func) \
+                    or model.label()
+                call = f"{dotted_name(func) or label}(...)"
+                yield self.report(use.call, self.message.format(call=call, guard=self._no_grad_calls[id(use.call)],
+                                                                model=label, why=why))
+
+    def _in_train_mode(self, model: HFObject, forward: Use) -> Optional[str]:
+        """What left the model in training mode before ``forward``, or None when eval mode (or unknown)."""
+        facts = self.ctx.facts
+        scope = forward.scope
+        if any("drop" in k for k, (v, _) in model.kwargs.items()
+               if isinstance(v, Const) and v.value == 0):
+            return None  # dropout switched off by hand: training mode is deliberate (e.g. to test masking)
+        events: list[tuple[int, tuple, str, cst.CSTNode]] = []  # (seq, cond, train|eval|unknown, node)
+        # Model(config, encoder=pretrained, ...) wraps parts that from_pretrained left in eval mode.
+        if model.origin == "from_config" and model.scope is scope \
+                and not any(isinstance(v, HFObject) and v.role == "model" for _, v in model.args):
+            events.append((model.seq, model.cond, "built", model.node))
+        for use in model.uses:
+            if use.scope is not scope or use.seq >= forward.seq:
+                continue
+            if use.kind == "method" and use.name == "eval":
+                events.append((use.seq, use.cond, "eval", use.call))
+            elif use.kind == "method" and use.name == "train":
+                events.append((use.seq, use.cond, _train_mode(use.call, facts), use.call))
+            elif _handed_to_helper(use) and not use.callee.endswith(".prepare"):
+                events.append((use.seq, use.cond, "unknown", use.node))
+        for site in scope.calls:
+            if site.seq < forward.seq and site.name in _MAY_EVAL and site.receiver is not model \
+                    and not (isinstance(site.receiver, HFObject) and site.receiver.role in ("model", "tokenizer")):
+                events.append((site.seq, site.cond, "unknown", site.node))
+        events.sort(key=lambda e: e[0])
+        starts = [e for e in events if e[2] in ("train", "built") and _related(e[1], forward.cond)]
+        if not starts:
+            return None
+        start = starts[-1]
+        for seq, cond, kind, _ in events:
+            if seq <= start[0]:
+                continue
+            if kind == "unknown" and _related(cond, forward.cond):
+                return None
+            if kind == "eval" and (cond == forward.cond[:len(cond)] or cond == start[1][:len(cond)]):
+                return None
+        line = self.ctx.position(start[3]).start.line
+        label = dotted_name(start[3].func.value) if start[2] == "train" else dotted_name(forward.call.func)
+        if forward.kind == "method":
+            label = dotted_name(forward.call.func.value) if start[2] != "train" else label
+        label = label or model.label()
+        partial = [e for e in events if e[0] > start[0] and e[2] == "eval"]
+        since = f"`{label}.eval()` at line {self.ctx.position(partial[-1][3]).start.line} does not run on every path" \
+            if partial else f"no `{label}.eval()` since"
+        if start[2] == "train":
+            return f"`{label}.train()` at line {line}, {since}"
+        how = "from_config(...)" if model.call is not None and isinstance(model.call.func, cst.Attribute) \
+            and model.call.func.attr.value == "from_config" else f"{dotted_name(model.call.func)}(config)"
+        return f"built with `{how}` at line {line}, {since}"
+
+
+_MODEL_CLASS = re.compile(r"\w*(Model|LMHeadModel|For[A-Z]\w*)")
+
+
+def _train_mode(call: cst.Call, facts) -> str:
+    if not call.args:
+        return "train"
+    value = facts.value_of(call.args[0].value)
+    if isinstance(value, Const) and isinstance(value.value, bool):
+        return "train" if value.value else "eval"
+    return "unknown"
+
+
+def _related(a: tuple, b: tuple) -> bool:
+    """Two statements that can run one after the other: one's conditions contain the other's."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
