@@ -1,12 +1,13 @@
 """HF3xx — vocabulary and embeddings: tokens added to a tokenizer must get embedding rows."""
 from __future__ import annotations
 
+import re
 from typing import Iterable, Optional
 
 from ..lazy_libcst import cst
 
 from .. import knowledge
-from ..analysis.bindings import CallSite, Scope, dotted_name
+from ..analysis.bindings import CallSite, QName, Scope, dotted_name
 from ..analysis.pairing import models_paired_with
 from ..analysis.values import Const, Dict, HFObject, Seq, Str, UNKNOWN, Use
 from .base import Invalid, Replacement, Report, Rule, Valid
@@ -122,7 +123,7 @@ class AddTokensWithoutResize(Rule):
     name = "add-tokens-without-resize"
     message = "`{tokenizer}.{method}(...)` adds tokens but `{model}` (line {line}) is not resized {when}; " \
               "call `{model}.resize_token_embeddings(len({tokenizer}))`"
-    fixable = ""  # the unsafe insert-a-resize fix comes with --fix
+    fixable = "unsafe"
 
     VALID = [
         Valid("""
@@ -201,7 +202,14 @@ class AddTokensWithoutResize(Rule):
             model = AutoModel.from_pretrained("bert-base-cased")
             tokenizer.add_tokens(["COVID"])
             outputs = model(**tokenizer("COVID cases", return_tensors="pt"))
-        """, line=4, message="`tokenizer.add_tokens(...)` adds tokens but `model` (line 3)"),
+        """, line=4, message="`tokenizer.add_tokens(...)` adds tokens but `model` (line 3)", fixed="""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["COVID"])
+            model.resize_token_embeddings(len(tokenizer))
+            outputs = model(**tokenizer("COVID cases", return_tensors="pt"))
+        """),
         Invalid("""
             from transformers import AutoConfig, AutoModelForQuestionAnswering, AutoTokenizer
             model_name = "bert-base-cased"
@@ -218,7 +226,15 @@ class AddTokensWithoutResize(Rule):
             tokenizer.add_special_tokens({"pad_token": "[PAD]"})
             trainer = Trainer(model=model, processing_class=tokenizer)
             trainer.train()
-        """, line=4, message="handed to `Trainer`"),
+        """, line=4, message="handed to `Trainer`", fixed="""
+            from transformers import AutoModelForCausalLM, AutoTokenizer, Trainer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            tokenizer.add_special_tokens({"pad_token": "[PAD]"})
+            model.resize_token_embeddings(len(tokenizer))
+            trainer = Trainer(model=model, processing_class=tokenizer)
+            trainer.train()
+        """),
         Invalid("""
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("roberta-base")
@@ -240,7 +256,21 @@ class AddTokensWithoutResize(Rule):
 
                 def predict(self, text):
                     return self.model(**self.tokenizer(text, return_tensors="pt"))
-        """, line=6),
+        """, line=6, fixed="""
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            class Classifier:
+                def __init__(self, name="bert-base-uncased"):
+                    self.tokenizer = AutoTokenizer.from_pretrained(name)
+                    self.model = AutoModelForSequenceClassification.from_pretrained(name)
+                    self.tokenizer.add_tokens(["[URL]"])
+                    self.model.resize_token_embeddings(len(self.tokenizer))
+                    if self.use_gpu:
+                        self.model.resize_token_embeddings(len(self.tokenizer))
+                    self.model.eval()
+
+                def predict(self, text):
+                    return self.model(**self.tokenizer(text, return_tensors="pt"))
+        """),
         Invalid("""
             from transformers import AutoModelForMaskedLM, AutoTokenizer
             def build():
@@ -280,6 +310,7 @@ class AddTokensWithoutResize(Rule):
                     if len(missed) > 1:
                         lines = ", ".join(str(self.ctx.position(u.call).start.line) for u in missed[1:])
                         report.message += f" (tokens are also added at line {lines})"
+                    self._add_resize_fix(report, model, missed[-1])
                     yield report
                     break
 
@@ -314,6 +345,20 @@ class AddTokensWithoutResize(Rule):
                                                          line=line, when=when),
                            data={"tokenizer_checkpoint": tok.checkpoint, "model_checkpoint": model.checkpoint})
 
+    def _add_resize_fix(self, report: Report, model: HFObject, last_add: Use) -> None:
+        """Unsafe fix: a resize on its own line after the statement of the last add, when the model exists there."""
+        if model.scope is not last_add.scope or model.seq >= last_add.seq or not model.names \
+                or not isinstance(last_add.call.func, cst.Attribute):
+            return
+        stmt = _statement_of(self.ctx.module, last_add.call)
+        if stmt is None or len(stmt.body) != 1 or isinstance(stmt.body[0], _FLOW_STATEMENTS):
+            return  # `if x: tok.add_tokens(...)`, `a(); b()`, `return tok.add_tokens(...)`: no clean place
+        model_label, tok_label = model.names[0], _label(last_add.call.func.value)
+        resize = f"{model_label}.resize_token_embeddings(len({tok_label}))"
+        report.replacements.append(Replacement(stmt, resize, insert_after=True))
+        report.fix_safe = False
+        report.fix_message = f"Insert `{resize}`"
+
     @staticmethod
     def _first_use(model: HFObject, tok: HFObject, add: Use, scope: Scope):
         """(seq, description) of the model's first use after the add, "may-resize", or None."""
@@ -336,6 +381,35 @@ class AddTokensWithoutResize(Rule):
 
 def _label(node: cst.CSTNode) -> str:
     return dotted_name(node) or "tokenizer"
+
+
+_FLOW_STATEMENTS = (cst.Return, cst.Raise, cst.Break, cst.Continue)
+
+
+def _statement_of(module: cst.Module, target: cst.CSTNode) -> Optional[cst.SimpleStatementLine]:
+    """The statement line (its own indented line) holding ``target``; None when it sits in a compound header
+    or a one-line block."""
+    found: list = []
+
+    class Finder(cst.CSTVisitor):
+        line: Optional[cst.SimpleStatementLine] = None
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if found:
+                return False
+            if node is target:
+                found.append(self.line)
+                return False
+            if isinstance(node, cst.SimpleStatementLine):
+                self.line = node
+            return True
+
+        def on_leave(self, node: cst.CSTNode) -> None:
+            if node is self.line:
+                self.line = None
+
+    module.visit(Finder())
+    return found[0] if found else None
 
 
 class ResizeToWrongSize(Rule):
@@ -518,3 +592,247 @@ class ResizeToWrongSize(Rule):
                 if use is not None:
                     found.append((use, site.receiver))
         return found
+
+
+# ---------------------------------------------------------------- HF303
+
+_SPECIAL_SHAPE = re.compile(r"""
+    \[/?[A-Z][A-Z0-9_\-]*\]                 # BERT style: [S1] [SEP2] [E1] [/E1] [URL]
+  | \[/?[A-Za-z_\-]*[A-Za-z]\d+\]           # numbered markers in any case: [e1] [unused7]
+  | <\|[^<>|\s]+\|>                         # <|user|> <|im_start|> <|endoftext|>
+  | <</?[A-Za-z_]+>>                        # <<SYS>> <</SYS>>
+  | </?(?!h[1-6]>)[A-Za-z_\-]*\d[A-Za-z0-9_\-]*>   # numbered tags: <e1> </e1> <extra_id_0> (not HTML <h1>)
+  | </?[A-Z][A-Z0-9_\-]+>                   # upper-case tags: <SEP> <EOS> <SYS>
+  | </?(?:s|pad|unk|mask|sep|cls|bos|eos|eot|sos|eod|sys|inst)>   # the usual special-token names
+""", re.VERBOSE)
+
+
+def is_special_token_shaped(text: str) -> bool:
+    """``[S1]``, ``<e1>``, ``</e1>``, ``<|user|>``, ``<<SYS>>``: a marker, not a word. Lower-case word tags such as
+    ``<url>`` or ``<think>`` are placeholders that often belong in the decoded text, and are not counted."""
+    return bool(_SPECIAL_SHAPE.fullmatch(text))
+
+
+def _quoted(strings: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"'{s}'" for s in strings[:limit])
+    return shown + (f" and {len(strings) - limit} more" if len(strings) > limit else "")
+
+
+class SpecialTokenAddedAsNormalToken(Rule):
+    """Strings shaped like special tokens (`[S1]`, `<e1>`, `<|user|>`) are added with `add_tokens`.
+
+    ## What it does
+    Reports `tokenizer.add_tokens(...)` when the tokens it adds — a literal, a name bound to a list, or
+    the items of a literal list the call loops over — look like special-token markers: `[S1]`,
+    `[SEP2]`, `[/E1]`, `<e1>`, `</e1>`, `<|user|>`, `<<SYS>>`, `<SEP>`. Plain words (`COVID`, `mRNA`),
+    lower-case placeholders (`<url>`, `<think>`) and `add_tokens(..., special_tokens=True)` are fine.
+
+    ## Why is this bad?
+    `add_tokens` adds ordinary vocabulary: the token goes through the tokenizer's normalisation like
+    any text (an uncased tokenizer lower-cases it), can be split off with the surrounding whitespace,
+    and `decode(..., skip_special_tokens=True)` keeps it in the output. Markers for speakers, entities
+    or turns belong in `additional_special_tokens`, which is also what `tokenizer.all_special_tokens`
+    and the data collators see.
+
+    ## Example
+    ```python
+    tokenizer.add_tokens(["[S1]", "[S2]", "[S3]"])
+    ```
+
+    ## Use instead
+    ```python
+    tokenizer.add_special_tokens({"additional_special_tokens": ["[S1]", "[S2]", "[S3]"]})
+    ```
+
+    ## Fix safety
+    Unsafe: `add_special_tokens` with `additional_special_tokens` replaces the tokenizer's previous
+    additional special tokens in older `transformers` releases, and decoding changes.
+    """
+
+    code = "HF303"
+    name = "special-token-added-as-normal-token"
+    message = "`{tokenizer}.add_tokens(...)` adds {tokens} as {what}: {pronoun} normalised like text and " \
+              "kept by `skip_special_tokens=True`; use `{replacement}`"
+    fixable = "unsafe"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            new_tokens = ['COVID']
+            num_added_toks = tokenizer.add_tokens(new_tokens)
+        """),
+        Valid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            special_tokens_dict = {'additional_special_tokens': ['[S1]', '[S2]', '[S3]']}
+            num_added_toks = tokenizer.add_special_tokens(special_tokens_dict)
+        """),
+        Valid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            tokenizer.add_tokens(["<e1>", "</e1>"], special_tokens=True)
+        """),
+        Valid("""
+            # placeholders that should survive decoding
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            tokenizer.add_tokens(["<url>", "<user>", "<3"])
+        """),
+        Valid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B")
+            tokenizer.add_tokens(["<think>", "</think>"])
+        """),
+        Valid("""
+            # tokens computed at run time: unknown
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens([f"[S{i}]" for i in range(3)], special_tokens=True)
+            tokenizer.add_tokens(load_domain_terms())
+        """),
+        Valid("""
+            # the tokenizers library's Tokenizer has its own add_special_tokens(list)
+            from tokenizers import Tokenizer
+            from transformers import PreTrainedTokenizerFast
+            raw = Tokenizer.from_file("tokenizer.json")
+            raw.add_tokens(["[S1]"])
+        """),
+        Valid("""
+            from transformers import AddedToken, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            tokenizer.add_tokens([AddedToken("<|user|>", special=True)])
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            num_added_toks = tokenizer.add_tokens(['[S1]', '[S2]', '[S3]'])
+        """, line=3, message="`tokenizer.add_tokens(...)` adds '[S1]', '[S2]', '[S3]' as normal tokens",
+            fixed="""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            num_added_toks = tokenizer.add_special_tokens({"additional_special_tokens": ['[S1]', '[S2]', '[S3]']})
+        """),
+        Invalid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+            ENTITY_MARKERS = ["<e1>", "</e1>", "<e2>", "</e2>"]
+            tokenizer.add_tokens(ENTITY_MARKERS)
+        """, line=4, message="'<e1>', '</e1>', '<e2>' and 1 more",
+            fixed="""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+            ENTITY_MARKERS = ["<e1>", "</e1>", "<e2>", "</e2>"]
+            tokenizer.add_special_tokens({"additional_special_tokens": ENTITY_MARKERS})
+        """),
+        Invalid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            for marker in ["<|user|>", "<|assistant|>"]:
+                tokenizer.add_tokens(marker)
+        """, line=4, message="'<|user|>', '<|assistant|>'"),
+        Invalid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf")
+            tokenizer.add_tokens("<<SYS>>")
+        """, line=3, message="adds '<<SYS>>' as a normal token: it is normalised"),
+        Invalid("""
+            from transformers import AutoTokenizer
+            class Reader:
+                def __init__(self):
+                    self.tok = AutoTokenizer.from_pretrained("roberta-base")
+                    self.tok.add_tokens(["[SEP2]", "COVID"], special_tokens=False)
+        """, line=5, message="adds '[SEP2]' as a normal token"),
+        Invalid("""
+            from transformers import AutoProcessor
+            processor = AutoProcessor.from_pretrained("openai/whisper-small")
+            processor.tokenizer.add_tokens(
+                ["[SPEAKER_1]", "[SPEAKER_2]"],
+            )
+        """, line=3, message="`processor.tokenizer.add_tokens(...)`"),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "add_tokens" in features.calls
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._loops: list[tuple[str, cst.For]] = []  # (loop variable, loop) around the current node
+        self._loop_of_call: dict[int, cst.For] = {}  # add_tokens(x) inside `for x in [...]`
+
+    def visit_For(self, node: cst.For) -> None:
+        self._loops.append((node.target.value if isinstance(node.target, cst.Name) else "", node))
+
+    def leave_For(self, node: cst.For) -> None:
+        self._loops.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._loops and isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_tokens" \
+                and node.args and isinstance(node.args[0].value, cst.Name):
+            name = node.args[0].value.value
+            for var, loop in reversed(self._loops):
+                if var == name:
+                    self._loop_of_call[id(node)] = loop
+                    break
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        uses_tokenizers_library = any(
+            isinstance(b.value, QName) and b.value.qualname.split(".")[0] == "tokenizers"
+            for bindings in facts.module_scope.bindings.values() for b in bindings)
+        for scope in facts.scopes:
+            for site in scope.calls:
+                if site.name != "add_tokens" or not isinstance(site.node.func, cst.Attribute):
+                    continue
+                receiver = site.receiver
+                if isinstance(receiver, HFObject):
+                    if receiver.role not in ("tokenizer", "processor"):
+                        continue
+                elif receiver is not UNKNOWN or uses_tokenizers_library:
+                    continue
+                report = self._check_call(site.node)
+                if report is not None:
+                    yield report
+
+    def _check_call(self, call: cst.Call) -> Optional[Report]:
+        facts = self.ctx.facts
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
+        if any(a.star for a in call.args):
+            return None
+        special = keywords.get("special_tokens") or (positional[1] if len(positional) > 1 else None)
+        if special is not None:
+            flag = facts.value_of(special.value)
+            if not (isinstance(flag, Const) and flag.value is False):
+                return None
+        arg = positional[0] if positional else keywords.get("new_tokens")
+        if arg is None:
+            return None
+        value = facts.value_of(arg.value)
+        loop = self._loop_of_call.get(id(call))
+        if value is UNKNOWN and loop is not None:
+            value = facts.value_of(loop.iter)
+        items = [value] if isinstance(value, Str) else list(value.items) if isinstance(value, Seq) else []
+        strings = [v.value for v in items if isinstance(v, Str)]
+        shaped = [s for s in strings if is_special_token_shaped(s)]
+        if not shaped:
+            return None
+        receiver = self.ctx.module.code_for_node(call.func.value)
+        many = len(shaped) > 1
+        suggested = f'{receiver}.add_special_tokens({{"additional_special_tokens": [...]}})'
+        message = self.message.format(tokenizer=receiver, tokens=_quoted(shaped), replacement=suggested,
+                                      what="normal tokens" if many else "a normal token",
+                                      pronoun="they are" if many else "it is")
+        replacements = []
+        fixable_arg = isinstance(arg.value, cst.List) or (isinstance(arg.value, cst.Name) and isinstance(value, Seq)
+                                                          and loop is None)
+        if fixable_arg and len(call.args) == 1 and len(shaped) == len(items):
+            replacements.append(Replacement(call, f"{receiver}.add_special_tokens("
+                                                  f"{{\"additional_special_tokens\": "
+                                                  f"{self.ctx.module.code_for_node(arg.value)}}})"))
+        return self.report(call, message, replacements=replacements, fix_safe=False,
+                           fix_message="Use `add_special_tokens({\"additional_special_tokens\": [...]})`",
+                           data={"tokens": shaped})
