@@ -350,8 +350,8 @@ class AddTokensWithoutResize(Rule):
         if model.scope is not last_add.scope or model.seq >= last_add.seq or not model.names \
                 or not isinstance(last_add.call.func, cst.Attribute):
             return
-        stmt = _statement_of(self.ctx.module, last_add.call)
-        if stmt is None or len(stmt.body) != 1 or isinstance(stmt.body[0], _FLOW_STATEMENTS):
+        stmt = self.ctx.facts.statement_of(last_add.call)
+        if stmt is None or len(stmt.body) != 1 or type(stmt.body[0]).__name__ in _FLOW_STATEMENTS:
             return  # `if x: tok.add_tokens(...)`, `a(); b()`, `return tok.add_tokens(...)`: no clean place
         model_label, tok_label = model.names[0], _label(last_add.call.func.value)
         resize = f"{model_label}.resize_token_embeddings(len({tok_label}))"
@@ -383,33 +383,7 @@ def _label(node: cst.CSTNode) -> str:
     return dotted_name(node) or "tokenizer"
 
 
-_FLOW_STATEMENTS = (cst.Return, cst.Raise, cst.Break, cst.Continue)
-
-
-def _statement_of(module: cst.Module, target: cst.CSTNode) -> Optional[cst.SimpleStatementLine]:
-    """The statement line (its own indented line) holding ``target``; None when it sits in a compound header
-    or a one-line block."""
-    found: list = []
-
-    class Finder(cst.CSTVisitor):
-        line: Optional[cst.SimpleStatementLine] = None
-
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            if found:
-                return False
-            if node is target:
-                found.append(self.line)
-                return False
-            if isinstance(node, cst.SimpleStatementLine):
-                self.line = node
-            return True
-
-        def on_leave(self, node: cst.CSTNode) -> None:
-            if node is self.line:
-                self.line = None
-
-    module.visit(Finder())
-    return found[0] if found else None
+_FLOW_STATEMENTS = ("Return", "Raise", "Break", "Continue")  # names: libcst is imported only when a file is parsed
 
 
 class ResizeToWrongSize(Rule):
