@@ -60,12 +60,15 @@ def transformers_slice() -> list[Path]:
     return picked
 
 
-def corpora() -> dict[str, list[Path]]:
+def corpora(extra: list[str]) -> dict[str, list[Path]]:
     found = {"stdlib": stdlib_slice(), "transformers": transformers_slice(),
              "fixtures": sorted((ROOT / "fixtures").rglob("*.py"))}
     if WORK.is_dir():
         for repo in sorted(p for p in WORK.iterdir() if p.is_dir() and (p / ".commit").exists()):
             found[repo.name] = sorted(repo.rglob("*.py"))
+    for item in extra:  # NAME=DIR
+        name, _, folder = item.partition("=")
+        found[name] = sorted(Path(folder).rglob("*.py"))
     return found
 
 
@@ -134,6 +137,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--write", action="store_true", help="store the results in benchmarks/RESULTS.md")
     parser.add_argument("--only", action="append", help="corpus names to run (default: all)")
+    parser.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR",
+                        help="another folder of Python files to measure, e.g. a transformers examples/ tree")
     args = parser.parse_args()
 
     base = ensure_baseline_venv()
@@ -141,7 +146,7 @@ def main() -> int:
     rows = []
     ratios = {}
     memory = {}
-    for name, files in corpora().items():
+    for name, files in corpora(args.corpus).items():
         if args.only and name not in args.only:
             continue
         if not files:

@@ -53,8 +53,8 @@ class FileContext:
         if found is None:
             if self._positions is None:
                 self._positions = compute(self.module, self._likely_targets() | {key})
-            if key not in self._positions:
-                self._positions.update(compute(self.module, {key}))
+            if key not in self._positions:  # an unusual node: record every node, so this happens once
+                self._positions.update(compute(self.module, _all_node_ids(self.module)))
             found = self._positions[key]
         return Range(Position(*found[0]), Position(*found[1]))
 
@@ -68,8 +68,42 @@ class FileContext:
         for scope in facts.scopes:
             for site in scope.calls:
                 ids.add(id(site.node))
-                ids.update(id(a) for a in site.node.args)
+                ids.add(id(site.node.func))
+                for arg in site.node.args:
+                    ids.add(id(arg))
+                    if arg.keyword is not None:
+                        ids.add(id(arg.keyword))
+                statement = facts.statement_of(site.node)
+                if statement is not None:
+                    ids.add(id(statement))
+            for bindings in scope.bindings.values():
+                for b in bindings:
+                    ids.add(id(b.node))
+                    for alias in getattr(b.node, "names", ()) or ():  # imported names (HF501 reports there)
+                        if not isinstance(alias, str):
+                            ids.add(id(alias))
+                            ids.add(id(alias.name))
         return ids
+
+
+def _all_node_ids(module) -> set[int]:
+    """Every node of the tree, whitespace and punctuation included."""
+    import dataclasses
+
+    import libcst as cst
+
+    ids: set[int] = set()
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        ids.add(id(node))
+        for f in dataclasses.fields(node):
+            value = getattr(node, f.name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif type(value) in (list, tuple):
+                stack.extend(v for v in value if isinstance(v, cst.CSTNode))
+    return ids
 
 
 @dataclass
