@@ -1,1 +1,970 @@
-"""HF304 and HF5xx — names and arguments of the transformers API, checked against the target version."""
+"""HF304 and HF5xx — names and arguments of the transformers API, checked against the target version.
+
+The target is ``--target-transformers`` when given, else the installed ``transformers``, else the newest release
+in the API history (``hflint.knowledge.api.resolve_target``). Code that chooses between API generations itself
+(``try: from transformers import X / except ImportError``, ``if version.parse(transformers.__version__) ...``,
+``if hasattr(model, ...)``) is left alone: it already knows the names may not exist.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from ..lazy_libcst import cst
+
+from ..analysis.bindings import QName, dotted_name
+from ..analysis.hfclasses import classify, export_name
+from ..analysis.values import HFObject, Output
+from ..knowledge import api, load
+from .base import Invalid, Replacement, Report, Rule, Valid
+
+# Owners of keyword checks, by the exported name of the callee.
+_CALL_OWNERS = ("TrainingArguments", "Seq2SeqTrainingArguments", "Trainer", "Seq2SeqTrainer", "GenerationConfig",
+                "pipeline")
+_LOAD_ROLES = ("model", "tokenizer", "config", "processor")
+# An open owner hands keywords it does not know to another one: pipeline(...) loads the model with them.
+_FORWARDS_TO = {"pipeline": "from_pretrained.model"}
+# Open owners pass unknown keywords on, so a keyword that left their signature may still be handled further down
+# (the config's __init__ still pops `attn_implementation` and `torch_dtype`). Without a stated replacement only
+# these, checked in the 5.x sources, are reported: they are swallowed without effect.
+_DROPPED = {
+    "from_pretrained.model": {
+        "load_in_8bit": "quantization_config=BitsAndBytesConfig(load_in_8bit=True)",
+        "load_in_4bit": "quantization_config=BitsAndBytesConfig(load_in_4bit=True)",
+        "use_flash_attention_2": 'attn_implementation="flash_attention_2"',
+    },
+    "pipeline": {"framework": "drop it: PyTorch is the only framework"},
+}
+# Renames whose value changes meaning or type: say so, but no automatic rename.
+_VALUE_CHANGES = frozenset({"include_inputs_for_metrics", "push_to_hub_model_id", "push_to_hub_organization",
+                            "warmup_ratio"})
+_IDENT = re.compile(r"[A-Za-z_][\w.]*")
+# An `if` test that mentions one of these chooses code by version or by what exists: `version.parse(...)`,
+# `hasattr(...)`, `is_x_available()`, flags such as `transformers_lt_4_56` or `IS_V5`.
+_GUARD_TEST = re.compile(r"version|hasattr|getattr|available|\d_\d|_(?:lt|le|gt|ge)_|(?:^|_)v\d", re.IGNORECASE)
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException",
+                            "TypeError"})
+
+
+def target_of(ctx) -> tuple:
+    return api.resolve_target(cli_flag=ctx.settings.target_transformers, config_value=None)
+
+
+def vtext(version: tuple) -> str:
+    return f"{version[0]}.{version[1]}"
+
+
+def _names_in(replacement: str) -> list:
+    """``"AutoModelForCausalLM / AutoModelForMaskedLM"`` -> both names; [] when it is a sentence."""
+    parts = [p.strip() for p in re.split(r"\s*/\s*|\s+or\s+|,\s*", replacement)]
+    return parts if parts and all(_IDENT.fullmatch(p) for p in parts) else []
+
+
+def _use_text(replacement: str, suffix: str = "") -> str:
+    names = _names_in(replacement)
+    if not names:
+        if replacement.startswith("nothing "):
+            return f"; drop it {replacement[len('nothing '):]}"
+        return f" ({replacement})"
+    quoted = [f"`{n}{suffix}`" for n in names]
+    return "; use " + (quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1])
+
+
+def suggest(name: str, candidates) -> Optional[str]:
+    """``api.closest``, except a candidate that differs only in its numbers (`GPT3...` vs `GPT2...`): another
+    model or size, not a typo."""
+    near = api.closest(name, candidates)
+    if near and near.lower() != name.lower() and _DIGITS.sub("#", near.lower()) == _DIGITS.sub("#", name.lower()):
+        return None
+    return near
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _from_transformers(qualname: str) -> bool:
+    return qualname.split(".", 1)[0] == "transformers"
+
+
+class _ApiRule(Rule):
+    """Hooks shared by the HF5xx rules and HF304: they skip version-guarded code and collect during the traversal."""
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._guard = 0
+        self._guard_ifs: set = set()
+        self._guard_blocks: set = set()
+        self._found: list = []
+
+    def visit_If(self, node) -> None:
+        if _GUARD_TEST.search(self.ctx.module.code_for_node(node.test)):
+            self._guard_ifs.add(id(node))
+            self._guard += 1
+
+    def leave_If(self, node) -> None:
+        if id(node) in self._guard_ifs:
+            self._guard -= 1
+
+    def visit_IfExp(self, node) -> None:  # `model.module if hasattr(model, "module") else model`
+        self.visit_If(node)
+
+    def leave_IfExp(self, node) -> None:
+        self.leave_If(node)
+
+    def visit_Try(self, node) -> None:
+        for handler in node.handlers:
+            caught = handler.type
+            names = [dotted_name(e.value) for e in caught.elements] if isinstance(caught, cst.Tuple) \
+                else [dotted_name(caught)] if caught is not None else ["Exception"]
+            if any(n.rsplit(".", 1)[-1] in _IMPORT_ERRORS for n in names):
+                self._guard_blocks.add(id(node.body))
+                return
+
+    def visit_IndentedBlock(self, node) -> None:
+        if id(node) in self._guard_blocks:
+            self._guard += 1
+
+    def leave_IndentedBlock(self, node) -> None:
+        if id(node) in self._guard_blocks:
+            self._guard -= 1
+
+    def check(self) -> Iterable[Report]:
+        return list(self._found)
+
+
+# ==================================================================================================== HF501
+
+class UnknownTransformersName(_ApiRule):
+    """A name imported from (or accessed on) `transformers` that the target version does not export.
+
+    ## What it does
+    Checks `from transformers import X` and `transformers.X` (also through `import transformers as tf`)
+    against the names the target `transformers` release exports. Typos get a "did you mean"
+    (`AutoModelforQuestionAnswering` → `AutoModelForQuestionAnswering`); removed names get what replaced
+    them (`AdamW` → `torch.optim.AdamW`, `TFAutoModel` → TensorFlow support was removed in v5); names added
+    after an older target say when they were added. Imports inside `try: ... except ImportError:` and
+    version checks are left alone. Submodule imports (`from transformers.x import y`) are not checked.
+
+    ## Why is this bad?
+    The import fails with `ImportError` when the script starts, or — worse, in a notebook or behind a lazy
+    import — halfway through a run.
+
+    ## Example
+    ```python
+    from transformers import AdamW, AutoModelforQuestionAnswering
+    ```
+
+    ## Use instead
+    ```python
+    from torch.optim import AdamW
+    from transformers import AutoModelForQuestionAnswering
+    ```
+
+    ## Fix safety
+    The rename is safe when the replacement is a single name `transformers` exports at the target. When the
+    old name is used elsewhere in the file, the fix imports the new name under the old one
+    (`import New as Old`).
+    """
+
+    code = "HF501"
+    name = "unknown-transformers-name"
+    message = "`{name}` is not exported by transformers {target}: {why}"
+    fixable = "safe"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModelForQuestionAnswering, AutoTokenizer, Trainer, TrainingArguments
+        """),
+        Valid("""
+            import transformers
+            model = transformers.AutoModel.from_pretrained("bert-base-cased")
+            transformers.logging.set_verbosity_error()
+        """),
+        Valid("""
+            try:
+                from transformers import AdamW
+            except ImportError:
+                from torch.optim import AdamW
+        """),
+        Valid("""
+            # submodule imports are not checked
+            from transformers.models.bert.modeling_bert import BertSelfAttention
+            from transformers.trainer_utils import get_last_checkpoint
+        """),
+        Valid("""
+            from packaging import version
+            import transformers
+            if version.parse(transformers.__version__) < version.parse("4.50"):
+                from transformers import AdamW
+            else:
+                from torch.optim import AdamW
+        """),
+        Valid("""
+            from transformers import pipeline, get_linear_schedule_with_warmup, set_seed
+            from transformers import AutoModelForImageTextToText as Vlm
+            from transformers import BertTokenizerFast  # v5 resolves it to BertTokenizer
+        """),
+        Valid("""
+            import transformers as tf
+            config = tf.AutoConfig.from_pretrained("gpt2")
+            print(tf.__version__)
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoConfig, AutoModelforQuestionAnswering
+            model = AutoModelForQuestionAnswering.from_pretrained("bert-base-cased")
+        """, line=1, message="did you mean `AutoModelForQuestionAnswering`?",
+                fixed="""
+            from transformers import AutoConfig, AutoModelForQuestionAnswering
+            model = AutoModelForQuestionAnswering.from_pretrained("bert-base-cased")
+        """),
+        Invalid("""
+            from transformers import AdamW, get_linear_schedule_with_warmup
+        """, line=1, message="`AdamW` is not exported by transformers 5.24: removed in 4.50; use `torch.optim.AdamW`"),
+        Invalid("""
+            from transformers import TFAutoModel
+            model = TFAutoModel.from_pretrained("bert-base-cased")
+        """, line=1, message="TensorFlow/Flax support was removed in v5"),
+        Invalid("""
+            from transformers import AutoModelWithLMHead
+        """, line=1, message="`AutoModelForCausalLM`, `AutoModelForMaskedLM` or `AutoModelForSeq2SeqLM`"),
+        Invalid("""
+            import transformers as tf
+            model = tf.AutoModelForSequenceClasification.from_pretrained("roberta-base")
+        """, line=2, message="did you mean `AutoModelForSequenceClassification`?",
+                fixed="""
+            import transformers as tf
+            model = tf.AutoModelForSequenceClassification.from_pretrained("roberta-base")
+        """),
+        Invalid("""
+            from transformers import (
+                AutoTokenizer,
+                DataCollatorWithPadding,
+                get_linear_schedule_with_warmpu,
+            )
+            scheduler = get_linear_schedule_with_warmpu(optimizer, 0, 1000)
+        """, line=4, message="did you mean `get_linear_schedule_with_warmup`?", fixed="""
+            from transformers import (
+                AutoTokenizer,
+                DataCollatorWithPadding,
+                get_linear_schedule_with_warmup as get_linear_schedule_with_warmpu,
+            )
+            scheduler = get_linear_schedule_with_warmpu(optimizer, 0, 1000)
+        """),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return True  # any file that mentions transformers may import from it; the engine checked the text
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._target = target_of(ctx)
+        self._exports = api.names_at("exports", self._target)
+        self._imports: list = []  # (alias Name node, name, bound name or None)
+        self._attrs: list = []  # (attr Name node, name)
+        self._store_targets: set = set()
+        self._names_seen: dict = {}
+
+    def visit_ImportFrom(self, node) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar) or self._guard:
+            return
+        if dotted_name(node.module) != "transformers":
+            return
+        for alias in node.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            asname = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
+            self._imports.append((alias.name, alias.name.value, asname))
+
+    def visit_AssignTarget(self, node) -> None:
+        self._store_targets.add(id(node.target))
+
+    def visit_Name(self, node) -> None:
+        self._names_seen[node.value] = self._names_seen.get(node.value, 0) + 1
+
+    def visit_Attribute(self, node) -> None:
+        if self._guard or id(node) in self._store_targets:
+            return
+        base = self.ctx.facts.value_of(node.value)
+        if isinstance(base, QName) and base.qualname == "transformers":
+            self._attrs.append((node.attr, node.attr.value))
+
+    def check(self) -> Iterable[Report]:
+        for name_node, name, asname in self._imports:
+            report = self._check_name(name_node, name, rename_import=asname is None)
+            if report:
+                yield report
+        for name_node, name in self._attrs:
+            report = self._check_name(name_node, name, rename_import=False)
+            if report:
+                yield report
+
+    def _check_name(self, node, name: str, rename_import: bool) -> Optional[Report]:
+        if name.startswith("_") or name in self._exports or legacy_fast_alias(name, self._target):
+            return None
+        status = api.export_status(name, self._target)
+        target = vtext(self._target)
+        new = None
+        if status.state == "removed":
+            why = f"removed in {status.removed}"
+            if status.replacement:
+                why += _use_text(status.replacement)
+                names = _names_in(status.replacement)
+                if len(names) == 1 and names[0] in self._exports:
+                    new = names[0]
+        elif status.state == "not_yet":
+            why = f"added in {status.added}"
+        else:
+            new = suggest(name, self._exports)
+            why = f"did you mean `{new}`?" if new else "no release from 4.30 on exports it"
+        replacements = []
+        if new:
+            # the first Name is the import itself; a later one is a use of the old name, which must keep working
+            code = f"{new} as {name}" if rename_import and self._names_seen.get(name, 0) > 1 else new
+            replacements = [Replacement(node, code)]
+        return self.report(node, self.message.format(name=name, target=target, why=why),
+                           replacements=replacements, fix_safe=True,
+                           data={"name": name, "state": status.state, "target": target, "replacement": new})
+
+
+def legacy_fast_alias(name: str, target: tuple) -> bool:
+    """v5 resolves the old ``*TokenizerFast`` names (from 5.0) and ``*ImageProcessorFast`` names (from 5.4) to the
+    class without the suffix (transformers/utils/import_utils.py, ``_LazyModule.__getattr__``); the export lists
+    no longer name them."""
+    for suffix, since in (("TokenizerFast", (5, 0)), ("ImageProcessorFast", (5, 4))):
+        if name.endswith(suffix) and target >= since:
+            return name[:-4] in api.names_at("exports", target)
+    return False
+
+
+# ==================================================================================================== HF502/HF503
+
+def call_owner(callee: str) -> Optional[tuple]:
+    """(owner in the API history, label for messages) of a call to a transformers callable, or None."""
+    if not _from_transformers(callee):
+        return None
+    head, _, last = callee.rpartition(".")
+    if last == "from_pretrained":
+        cls = export_name(head)
+        if not cls or not cls[:1].isupper():
+            return None
+        role = classify(cls).role
+        return (f"from_pretrained.{role}", f"{cls}.from_pretrained") if role in _LOAD_ROLES else None
+    export = export_name(callee)
+    if export in _CALL_OWNERS:
+        return export, export
+    return None
+
+
+class _KeywordRule(_ApiRule):
+    states: tuple = ()
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return bool(features.keywords) and bool(features.calls & {"from_pretrained", *_CALL_OWNERS})
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._target = target_of(ctx)
+
+    def visit_Call(self, node) -> None:
+        if self._guard or not node.args:
+            return
+        callee = self.ctx.facts.value_of(node.func)
+        if not isinstance(callee, QName):
+            return
+        owner = call_owner(callee.qualname)
+        if owner is None:
+            return
+        for arg in node.args:
+            if arg.keyword is None or arg.star:
+                continue
+            finding = self._keyword(owner, arg)
+            if finding is not None:
+                self._found.append(finding)
+
+    def _keyword(self, owner: tuple, arg) -> Optional[Report]:
+        table, label = owner
+        kw = arg.keyword.value
+        target = self._target
+        status = api.param_status(table, kw, target)
+        if status is None:
+            return None
+        closed = api.is_closed(table)
+        forward = _FORWARDS_TO.get(table)
+        if forward and status.state in ("removed", "unknown", "not_yet"):
+            forwarded = api.param_status(forward, kw, target)
+            if forwarded is not None and forwarded.state != "unknown":
+                status = forwarded
+        state = status.state
+        if state == "ok":
+            return None
+        if state == "deprecated":
+            return self._deprecated(label, table, kw, status, arg) if "deprecated" in self.states else None
+        if "error" not in self.states:
+            return None
+        if state == "removed":
+            dropped = _DROPPED.get(table, {}).get(kw)
+            if not closed and not status.replacement and not dropped:
+                return None
+            why = f"removed in {status.removed}"
+            if status.replacement:
+                why += _use_text(status.replacement, "=")
+            elif dropped:
+                why += f"; {dropped}" if dropped.startswith("drop it") else f"; use `{dropped}`"
+            return self._error(label, kw, why, arg, status.replacement, table)
+        if state == "not_yet":
+            old = self._old_spelling(table, kw)
+            if not closed and not old:
+                return None
+            why = f"added in {status.added}" + (f"; use `{old}=`" if old else "")
+            return self._error(label, kw, why, arg, old, table)
+        # unknown: never in any covered release
+        if not closed:
+            return None
+        near = suggest(kw, api.names_at(table, target))
+        why = f"did you mean `{near}=`?" if near else "no release from 4.30 on has it"
+        return self._error(label, kw, why, arg, None, table, near=near)
+
+    def _old_spelling(self, table: str, kw: str) -> Optional[str]:
+        for name in sorted(api.all_names(table)):
+            st = api.param_status(table, name, self._target)
+            if st.replacement == kw and st.state in ("ok", "deprecated"):
+                return name
+        return None
+
+    def _rename(self, arg, new: Optional[str], table: str, kw: str) -> list:
+        if not new or kw in _VALUE_CHANGES or not _IDENT.fullmatch(new) or "." in new:
+            return []
+        if api.param_status(table, new, self._target).state not in ("ok", "deprecated"):
+            return []
+        return [Replacement(arg.keyword, new)]
+
+    def _error(self, label, kw, why, arg, new, table, near=None) -> Report:
+        target = vtext(self._target)
+        replacements = self._rename(arg, new, table, kw)
+        safe = True
+        if not replacements and near:  # a typo fix guesses what was meant: unsafe
+            replacements, safe = [Replacement(arg.keyword, near)], False
+        return self.report(arg.keyword,
+                           f"`{kw}` is not an argument of `{label}` in transformers {target}: {why}",
+                           replacements=replacements, fix_safe=safe,
+                           data={"owner": table, "keyword": kw, "target": target})
+
+    def _deprecated(self, label, table, kw, status, arg) -> Report:
+        target = vtext(self._target)
+        if status.removed:
+            removal = f"removed in {status.removed}"
+        elif status.planned_removal and api.parse_version(status.planned_removal) <= self._target:
+            removal = f"announced for removal in {status.planned_removal} but still accepted"
+        elif status.planned_removal:
+            removal = f"to be removed in {status.planned_removal}"
+        else:
+            removal = "no removal release announced yet"
+        use = _use_text(status.replacement, "=") if status.replacement else ""
+        return self.report(arg.keyword,
+                           f"`{kw}` of `{label}` is deprecated since {status.deprecated} (target transformers "
+                           f"{target}), {removal}{use}",
+                           replacements=self._rename(arg, status.replacement, table, kw),
+                           data={"keyword": kw, "target": target})
+
+
+class RemovedOrUnknownArgument(_KeywordRule):
+    """A keyword the target version's `TrainingArguments`, `Trainer`, `from_pretrained`, `pipeline` ... does not accept.
+
+    ## What it does
+    Checks the keywords of `TrainingArguments`, `Seq2SeqTrainingArguments`, `Trainer`, `Seq2SeqTrainer`,
+    `*.from_pretrained` (models, tokenizers, configs, processors), `pipeline` and `GenerationConfig` against
+    the target `transformers` release: renamed keywords (`evaluation_strategy` → `eval_strategy`,
+    `Trainer(tokenizer=)` → `processing_class=`, `use_auth_token` → `token`, `no_cuda` → `use_cpu`),
+    removed ones (`overwrite_output_dir` in v5), keywords that only exist in later releases than the
+    target (`processing_class` before 4.46), and — for callables that reject unknown keywords — names
+    that never existed (`TrainingArguments(model_name=...)`). `**kwargs` spreads are not guessed at.
+
+    ## Why is this bad?
+    `TrainingArguments` and `Trainer` raise `TypeError: __init__() got an unexpected keyword argument`
+    at startup; `from_pretrained` and `pipeline` pass unknown keywords on, where they are ignored and the
+    option silently does nothing.
+
+    ## Example
+    ```python
+    args = TrainingArguments("out", evaluation_strategy="epoch")
+    trainer = Trainer(model=model, args=args, tokenizer=tokenizer)
+    ```
+
+    ## Use instead
+    ```python
+    args = TrainingArguments("out", eval_strategy="epoch")
+    trainer = Trainer(model=model, args=args, processing_class=tokenizer)
+    ```
+
+    ## Fix safety
+    Renamed keywords are renamed when the new name exists at the target and means the same
+    (`include_inputs_for_metrics` → `include_for_metrics` takes a list, so it is not renamed). A
+    "did you mean" for a keyword that never existed is an unsafe fix.
+    """
+
+    code = "HF502"
+    name = "removed-or-unknown-argument"
+    message = "`{keyword}` is not an argument of `{owner}` in transformers {target}: {why}"
+    fixable = "safe"
+    states = ("error",)
+
+    VALID = [
+        Valid("""
+            from transformers import Trainer, TrainingArguments
+            args = TrainingArguments(output_dir="out", eval_strategy="epoch", learning_rate=5e-5)
+            trainer = Trainer(model=model, args=args, processing_class=tokenizer)
+        """),
+        Valid("""
+            from transformers import AutoModel
+            model = AutoModel.from_pretrained("bert-base-cased", token=True, output_hidden_states=True)
+        """),
+        Valid("""
+            # from_pretrained passes unknown keywords on to the config: not an error
+            from transformers import AutoModelForSequenceClassification
+            model = AutoModelForSequenceClassification.from_pretrained("roberta-base", num_labels=3, my_flag=1)
+        """),
+        Valid("""
+            from transformers import TrainingArguments
+            settings = {"evaluation_strategy": "epoch"}
+            args = TrainingArguments("out", **settings)
+        """),
+        Valid("""
+            # a user subclass may take its own keywords
+            from transformers import Trainer
+            class MyTrainer(Trainer):
+                def __init__(self, *args, alpha=0.5, **kwargs):
+                    super().__init__(*args, **kwargs)
+            trainer = MyTrainer(model=model, alpha=0.1, processing_class=tok)
+        """),
+        Valid("""
+            from trl import SFTConfig
+            config = SFTConfig(output_dir="out", max_seq_length=512, packing=True)
+        """),
+        Valid("""
+            import transformers
+            from packaging import version
+            if version.parse(transformers.__version__) < version.parse("4.46"):
+                trainer = transformers.Trainer(model=model, tokenizer=tok)
+            else:
+                trainer = transformers.Trainer(model=model, processing_class=tok)
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import TrainingArguments
+            args = TrainingArguments(
+                output_dir="out",
+                evaluation_strategy="epoch",
+            )
+        """, line=4, message="`evaluation_strategy` is not an argument of `TrainingArguments` in transformers "
+                             "5.24: removed in 4.51; use `eval_strategy=`",
+                fixed="""
+            from transformers import TrainingArguments
+            args = TrainingArguments(
+                output_dir="out",
+                eval_strategy="epoch",
+            )
+        """),
+        Invalid("""
+            from transformers import Trainer
+            trainer = Trainer(model=model, args=args, tokenizer=tokenizer)
+        """, line=2, message="removed in 5.0; use `processing_class=`",
+                fixed="""
+            from transformers import Trainer
+            trainer = Trainer(model=model, args=args, processing_class=tokenizer)
+        """),
+        Invalid("""
+            from transformers import TrainingArguments
+            args = TrainingArguments(model_name="bert-base-cased", output_dir="out")
+        """, line=2, message="`model_name` is not an argument of `TrainingArguments` in transformers 5.24"),
+        Invalid("""
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf", use_auth_token=True)
+        """, line=2, message="`use_auth_token` is not an argument of `AutoTokenizer.from_pretrained` in "
+                             "transformers 5.24: removed in 5.0; use `token=`"),
+        Invalid("""
+            import transformers
+            args = transformers.TrainingArguments("out", no_cuda=True, overwrite_output_dir=True)
+        """, line=2, count=2, message="`no_cuda` is not an argument of `TrainingArguments` in transformers 5.24: "
+                                      "removed in 5.0; use `use_cpu=`"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2", load_in_8bit=True)
+        """, line=2, message="use `quantization_config=BitsAndBytesConfig(load_in_8bit=True)`"),
+        Invalid("""
+            from transformers import Seq2SeqTrainingArguments
+            args = Seq2SeqTrainingArguments("out", predict_with_generat=True)
+        """, line=2, message="did you mean `predict_with_generate=`?"),
+    ]
+
+
+class DeprecatedArgument(_KeywordRule):
+    """A keyword the target version still accepts but has deprecated.
+
+    ## What it does
+    Reports keywords of `TrainingArguments`, `Trainer`, `from_pretrained`, `pipeline`, ... that the target
+    `transformers` release accepts with a deprecation warning, naming the release that removes them (as
+    announced, or as it really happened) and the new spelling. The rule follows the target: against an
+    older release the new spelling is the error (HF502) and the old one is fine.
+
+    ## Why is this bad?
+    The next upgrade turns the warning into a `TypeError` (for `TrainingArguments`/`Trainer`) or into an
+    option that silently does nothing (for `from_pretrained`).
+
+    ## Example
+    ```python
+    model = AutoModelForCausalLM.from_pretrained("gpt2", torch_dtype=torch.bfloat16)
+    ```
+
+    ## Use instead
+    ```python
+    model = AutoModelForCausalLM.from_pretrained("gpt2", dtype=torch.bfloat16)
+    ```
+
+    ## Fix safety
+    The rename is safe when the new keyword exists at the target and takes the same values.
+    """
+
+    code = "HF503"
+    name = "deprecated-argument"
+    message = "`{keyword}` of `{owner}` is deprecated since {deprecated} (target transformers {target}), " \
+              "{removal}; use `{replacement}=`"
+    fixable = "safe"
+    states = ("deprecated",)
+
+    VALID = [
+        Valid("""
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2", dtype=torch.bfloat16)
+        """),
+        Valid("""
+            from transformers import TrainingArguments
+            args = TrainingArguments("out", activation_checkpointing=True, warmup_steps=0.1)
+        """),
+        Valid("""
+            from transformers import pipeline
+            pipe = pipeline("text-generation", model="gpt2", dtype="auto", device_map="auto")
+        """),
+        Valid("""
+            from transformers import Trainer
+            trainer = Trainer(model=model, processing_class=tokenizer)
+        """),
+        Valid("""
+            from transformers import AutoModel
+            kwargs = {"torch_dtype": "auto"}
+            model = AutoModel.from_pretrained("bert-base-cased", **kwargs)
+        """),
+        Valid("""
+            from transformers import AutoModel
+            def load(name, torch_dtype):
+                return AutoModel.from_pretrained(name, dtype=torch_dtype)
+        """),
+        Valid("""
+            from transformers import AutoModel
+            try:
+                model = AutoModel.from_pretrained("bert-base-cased", torch_dtype="auto")
+            except TypeError:
+                model = AutoModel.from_pretrained("bert-base-cased", dtype="auto")
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2", torch_dtype=torch.bfloat16)
+        """, line=3, message="`torch_dtype` of `AutoModelForCausalLM.from_pretrained` is deprecated since 4.56 "
+                             "(target transformers 5.24), no removal release announced yet; use `dtype=`",
+                fixed="""
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2", dtype=torch.bfloat16)
+        """),
+        Invalid("""
+            from transformers import TrainingArguments
+            args = TrainingArguments("out", gradient_checkpointing=True)
+        """, line=2, message="deprecated since 5.23 (target transformers 5.24), to be removed in 6.0; "
+                             "use `activation_checkpointing=`"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained(
+                "meta-llama/Llama-3.1-8B",
+                tp_plan="auto",
+            )
+        """, line=4, message="announced for removal in 5.18 but still accepted"),
+        Invalid("""
+            from transformers import pipeline
+            pipe = pipeline("text-generation", model="gpt2", torch_dtype="auto")
+        """, line=2, message="`torch_dtype` of `pipeline` is deprecated since 4.56"),
+        Invalid("""
+            from transformers import AutoModel
+            model = AutoModel.from_pretrained("bert-base-cased", low_cpu_mem_usage=True)
+        """, line=2, message="deprecated since 5.0"),
+        Invalid("""
+            from transformers import Seq2SeqTrainingArguments
+            args = Seq2SeqTrainingArguments("out", gradient_checkpointing_kwargs={"use_reentrant": False})
+        """, line=2, message="use `activation_checkpointing_kwargs=`"),
+    ]
+
+
+# ==================================================================================================== HF304
+
+@lru_cache(maxsize=None)
+def known_attributes() -> dict:
+    """kind -> frozenset of attribute names (``attributes.json``, generated by ``tools/gen_attributes.py``)."""
+    data = load("attributes")
+    return {k: frozenset(v) for k, v in data.items() if k != "_source"}
+
+
+@lru_cache(maxsize=None)
+def _all_known() -> frozenset:
+    return frozenset().union(*known_attributes().values())
+
+
+def near_miss(name: str, kinds: tuple) -> Optional[str]:
+    """The known attribute of ``kinds`` that ``name`` misspells, or None: when ``name`` exists on any transformers
+    object, is short, private, or has no single nearest candidate within 2 edits (1 for names under 8 characters)."""
+    if len(name) < 4 or name.startswith("_") or name in _all_known():
+        return None
+    limit = 1 if len(name) < 8 else 2
+    best, best_d, tie = None, limit + 1, False
+    for kind in kinds:
+        for cand in known_attributes()[kind]:
+            if abs(len(cand) - len(name)) > limit:
+                continue
+            d = api.edit_distance(name, cand, limit)
+            if d < best_d:
+                best, best_d, tie = cand, d, False
+            elif d == best_d and d <= limit and cand != best:
+                tie = True
+    if best is None or tie or _DIGITS.sub("#", best) == _DIGITS.sub("#", name):
+        return None
+    return best
+
+
+_ROLE_KINDS = {"model": "model", "tokenizer": "tokenizer", "config": "config", "pipeline": "pipeline"}
+_KIND_WORDS = {"model": "a transformers model", "tokenizer": "a transformers tokenizer",
+               "config": "a transformers config", "pipeline": "a transformers pipeline",
+               "output": "a transformers model output"}
+
+
+class MisspelledHfAttribute(_ApiRule):
+    """An attribute that does not exist on the transformers object it is used on, a small typo away from one that does.
+
+    ## What it does
+    Reports attribute reads and method calls on objects the analysis knows — tokenizers, models, configs and
+    pipelines loaded from `transformers`, the outputs of a model's forward pass, and classes imported from
+    `transformers` — when the name exists on no transformers object and exactly one real attribute of that
+    kind is within a small edit distance (`resize_token_embedding` → `resize_token_embeddings`,
+    `from_pretrain` → `from_pretrained`, `pooler_ouput` → `pooler_output`). Names the file defines itself
+    (its classes' methods and attributes, attributes it assigns), objects loaded with
+    `trust_remote_code=True`, and code guarded by `hasattr`/`getattr` are never reported.
+
+    ## Why is this bad?
+    The line fails with `AttributeError` — often after the model has loaded, or in an evaluation step at the
+    end of a long training run. On a config, a misspelled field is silently created and the real one keeps
+    its value.
+
+    ## Example
+    ```python
+    model.resize_token_embedding(len(tokenizer))
+    cls = outputs.pooler_ouput
+    ```
+
+    ## Use instead
+    ```python
+    model.resize_token_embeddings(len(tokenizer))
+    cls = outputs.pooler_output
+    ```
+    """
+
+    code = "HF304"
+    name = "misspelled-hf-attribute"
+    message = "`{expr}.{attr}` does not exist on {what}; did you mean `{suggestion}`?"
+    fixable = "safe"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            tokenizer.add_special_tokens({"additional_special_tokens": ["[E1]"]})
+            model.resize_token_embeddings(len(tokenizer))
+            outputs = model(**tokenizer("hi", return_tensors="pt"))
+            vec = outputs.pooler_output
+        """),
+        Valid("""
+            # configs take arbitrary fields: an unknown name that is near nothing is fine
+            from transformers import AutoConfig
+            config = AutoConfig.from_pretrained("bert-base-cased")
+            config.my_custom_dropout = 0.3
+            print(config.my_custom_dropout, config.hidden_size)
+        """),
+        Valid("""
+            from transformers import BertPreTrainedModel, BertModel
+            class Scorer(BertPreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.bert = BertModel(config)
+                def resize_token_embedding(self, n):
+                    return self.bert.resize_token_embeddings(n)
+            model = Scorer.from_pretrained("bert-base-cased")
+            model.resize_token_embedding(30000)
+        """),
+        Valid("""
+            from transformers import AutoModel
+            model = AutoModel.from_pretrained("jinaai/jina-embeddings-v2-base-en", trust_remote_code=True)
+            emb = model.encode(["hello"])
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            if hasattr(model, "enable_input_require_grad"):
+                model.enable_input_require_grad()
+        """),
+        Valid("""
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("gpt2")
+            tok.pad_token = tok.eos_token
+            ids = tok.convert_tokens_to_ids(tok.tokenize("hello"))
+            print(tok.vocab_size, tok.model_max_length, tok.all_special_ids)
+        """),
+        Valid("""
+            from transformers import AutoModel
+            model = AutoModel.from_pretrained("bert-base-cased")
+            model.tokenizer_name = "bert-base-cased"  # the script attaches its own attribute
+            print(model.tokenizer_name)
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoModelForQuestionAnswering
+            model = AutoModelForQuestionAnswering.from_pretrained("bert-base-cased")
+            model.resize_token_embedding(30000)
+        """, line=3, message="`model.resize_token_embedding` does not exist on a transformers model; did you mean "
+                             "`resize_token_embeddings`?",
+                fixed="""
+            from transformers import AutoModelForQuestionAnswering
+            model = AutoModelForQuestionAnswering.from_pretrained("bert-base-cased")
+            model.resize_token_embeddings(30000)
+        """),
+        Invalid("""
+            from transformers import AutoModel
+            model = AutoModel.from_pretrain("bert-base-cased")
+        """, line=2, message="did you mean `from_pretrained`?"),
+        Invalid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            tokenizer.add_special_token({"additional_special_tokens": ["[S1]"]})
+        """, line=3, message="did you mean `add_special_tokens`?"),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            model = AutoModel.from_pretrained("bert-base-cased")
+            outputs = model(**tokenizer("What can I do for you?!", return_tensors="pt"))
+            cls_output = outputs.pooler_ouput
+        """, line=5, message="`outputs.pooler_ouput` does not exist on a transformers model output"),
+        Invalid("""
+            from transformers import AutoConfig
+            config = AutoConfig.from_pretrained("bert-base-cased")
+            print(config.hidden_szie)
+        """, line=3, message="did you mean `hidden_size`?"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM
+            class Generator:
+                def __init__(self):
+                    self.model = AutoModelForCausalLM.from_pretrained("gpt2")
+                def run(self, ids):
+                    return self.model.generat(ids, max_new_tokens=20)
+        """, line=6, message="`self.model.generat` does not exist on a transformers model; did you mean "
+                             "`generate`?"),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return bool(features.attrs)
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._stored: set = set()
+        self._candidates: list = []  # (Attribute node, kind)
+
+    def visit_AssignTarget(self, node) -> None:
+        if isinstance(node.target, cst.Attribute):
+            self._stored.add(node.target.attr.value)
+
+    def visit_Attribute(self, node) -> None:
+        if self._guard:
+            return
+        kind = self._kind_of(self.ctx.facts.value_of(node.value))
+        if kind:
+            self._candidates.append((node, kind))
+
+    def _kind_of(self, base) -> Optional[str]:
+        if isinstance(base, HFObject):
+            kind = _ROLE_KINDS.get(base.role)
+            return kind if kind and _loaded_from_transformers(self.ctx.facts, base) else None
+        if isinstance(base, Output):
+            return "output" if _loaded_from_transformers(self.ctx.facts, base.model) else None
+        if isinstance(base, QName) and _from_transformers(base.qualname):
+            export = export_name(base.qualname)
+            if not export or not export[:1].isupper() or export.isupper():
+                return None
+            role = classify(export).role
+            if role in ("model", "tokenizer", "config") and api.export_status(export, target_of(self.ctx)).state \
+                    in ("ok", "deprecated"):
+                return "class:" + role
+        return None
+
+    def check(self) -> Iterable[Report]:
+        if not self._candidates:
+            return
+        defined = self._user_names()
+        module = self.ctx.module
+        for node, kind in self._candidates:
+            attr = node.attr.value
+            if attr in defined:
+                continue
+            is_class = kind.startswith("class:")
+            role = kind.split(":", 1)[-1]
+            suggestion = near_miss(attr, (role, "auto") if is_class else (role,))
+            if not suggestion:
+                continue
+            expr = module.code_for_node(node.value)
+            if len(expr) > 40 or "\n" in expr:
+                expr = "..."
+            what = "a transformers class" if is_class else _KIND_WORDS[role]
+            yield self.report(node.attr, self.message.format(expr=expr, attr=attr, what=what, suggestion=suggestion),
+                              replacements=[Replacement(node.attr, suggestion)],
+                              data={"attribute": attr, "suggestion": suggestion, "kind": role})
+
+    def _user_names(self) -> set:
+        """Names this file defines: its classes' bindings and self attributes, functions, assigned attributes."""
+        names = set(self._stored)
+        for scope in self.ctx.facts.scopes:
+            if scope.kind == "class":
+                names.update(scope.bindings)
+                names.update(scope.self_attrs)
+            elif scope.kind == "function":
+                names.add(scope.name)
+        for obj in self.ctx.facts.objects:
+            names.update(u.name for u in obj.uses if u.kind == "attr_store")
+        return names
+
+
+def _loaded_from_transformers(facts, obj: HFObject) -> bool:
+    """Made by transformers itself (not trl/peft), and not from remote code that may define anything."""
+    while obj.origin == "attribute" and isinstance(obj.parent, HFObject):
+        obj = obj.parent
+    if obj.call is None:
+        return False
+    callee = facts.value_of(obj.call.func)
+    if not isinstance(callee, QName) or not _from_transformers(callee.qualname):
+        return False
+    remote = obj.kwargs.get("trust_remote_code")
+    return not remote or getattr(remote[0], "value", None) is False
