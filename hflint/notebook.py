@@ -1,8 +1,8 @@
 """Jupyter notebooks: lint the code cells as one script, report per cell, fix only the edited cells' sources.
 
 The code cells are joined in order (one blank line between them) so names flow from cell to cell as
-they do in a kernel. IPython syntax is not Python: a cell starting with a cell magic (``%%time``) is
-left out, and line magics, shell escapes and help lines (``%pip install x``, ``!ls``, ``x = !ls``,
+they do in a kernel. IPython syntax is not Python: a cell starting with a cell magic is left out,
+unless the magic runs Python (``%%time``, ``%%capture``: only its first line is replaced), and line magics, shell escapes and help lines (``%pip install x``, ``!ls``, ``x = !ls``,
 ``?obj``) become ``pass`` at the same indentation, so line numbers and blocks stay intact. Findings
 are mapped back to ``cell N`` (1-based, counting every cell) and the line within it.
 
@@ -85,6 +85,10 @@ def is_python(data: dict) -> bool:
     return not language or str(language).lower() == "python"
 
 
+# Cell magics whose body is Python run in the kernel's namespace: %%time x = f() binds x.
+_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "python", "python3"})
+
+
 def python_lines(source: str) -> tuple[list[str], set[int]]:
     """The cell's lines as Python and the 1-based numbers of the IPython lines replaced: a line magic, shell
     escape or help line becomes ``pass`` at its indentation, its backslash continuations blank lines. A cell
@@ -93,7 +97,11 @@ def python_lines(source: str) -> tuple[list[str], set[int]]:
     if source.endswith(("\n", "\r")) or not source:
         lines.pop()
     if lines and lines[0].lstrip().startswith("%%"):
-        return [""] * len(lines), set(range(1, len(lines) + 1))
+        magic = lines[0].lstrip()[2:].split(None, 1)[0] if lines[0].strip() != "%%" else ""
+        if magic not in _PYTHON_CELL_MAGICS:  # %%bash, %%writefile, %%html...: not Python
+            return [""] * len(lines), set(range(1, len(lines) + 1))
+        body, replaced = python_lines("\n".join(lines[1:]) + "\n") if len(lines) > 1 else ([], set())
+        return ["pass", *body], {1} | {n + 1 for n in replaced}
     try:
         ast.parse(source)
         return lines, set()

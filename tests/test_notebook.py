@@ -154,3 +154,11 @@ def test_notebooks_without_code_or_in_other_languages_are_clean():
     r = json.loads(_notebook("from transformers import AutoModel\nAutoModel.from_pretrained('bert-base-case')\n"))
     r["metadata"] = {"kernelspec": {"language": "R", "name": "ir"}}
     assert lint_notebook(json.dumps(r).encode(), "nb.ipynb", SETTINGS) == []
+
+
+def test_python_cell_magics_keep_their_body_other_cell_magics_are_left_out():
+    from hflint.notebook import python_lines
+
+    assert python_lines("%%time\nmodel = load()\n%pip install x\n") == (["pass", "model = load()", "pass"], {1, 3})
+    assert python_lines("%%capture out\nx = 1") == (["pass", "x = 1"], {1})
+    assert python_lines("%%bash\nls -l\n") == (["", ""], {1, 2})
