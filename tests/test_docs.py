@@ -55,3 +55,11 @@ def test_finding_url_points_at_the_page_in_the_repository():
     url = Finding("x.py", 1, 0, "HF301", "m").url
     assert url == "https://github.com/hflint/hflint/blob/main/docs/rules/HF301.md"
     assert (ROOT / url.split("/blob/main/", 1)[1]).is_file()
+
+
+def test_readme_rules_table_lists_every_rule():
+    from hflint.rules import all_rules
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| \[(HF\d{3})\]", readme, flags=re.M))
+    assert listed == {r.code for r in all_rules()}
