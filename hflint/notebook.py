@@ -138,12 +138,22 @@ class Layout:
         return None
 
 
-def join(sources: list[str]) -> tuple[str, Layout]:
-    """The code cells as one script, one blank line after each."""
+def join(sources: list[str], broken: Optional[list[tuple[int, int, str]]] = None) -> tuple[str, Layout]:
+    """The code cells as one script, one blank line after each. A cell that is not valid Python on its own
+    (a kernel would reject it too) is left blank so the others are still linted; ``broken`` receives
+    ``(joined line, column, reason)`` for each such cell."""
     parts, starts, sizes, holders = [], [], [], []
     line = 1
     for source in sources:
         lines, replaced = python_lines(source)
+        if broken is not None:
+            try:
+                ast.parse("\n".join(lines) + "\n")
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                at = getattr(exc, "lineno", None) or 1
+                broken.append((line + min(at, max(len(lines), 1)) - 1, max((getattr(exc, "offset", None) or 1) - 1, 0),
+                               getattr(exc, "msg", None) or f"{type(exc).__name__}: {exc}"))
+                lines = [""] * len(lines)
         starts.append(line)
         sizes.append(len(lines))
         holders.append(replaced)
@@ -213,8 +223,12 @@ def _error(filename: str, message: str) -> Finding:
 def _lint_cells(sources: list[str], cells: list[Cell], filename: str, settings: Settings) -> list[Finding]:
     if not sources:
         return []
-    script, layout = join(sources)
-    return to_cells(lint_source(script, filename, settings).findings, layout, cells)
+    broken: list[tuple[int, int, str]] = []
+    script, layout = join(sources, broken)
+    findings = lint_source(script, filename, settings).findings
+    findings += [Finding(filename, line, col, INTERNAL, f"cannot parse this cell: {why}", name="parse-error")
+                 for line, col, why in broken]
+    return to_cells(findings, layout, cells)
 
 
 def _load(data: bytes, filename: str) -> Union[Notebook, Finding]:

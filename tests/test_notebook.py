@@ -162,3 +162,23 @@ def test_python_cell_magics_keep_their_body_other_cell_magics_are_left_out():
     assert python_lines("%%time\nmodel = load()\n%pip install x\n") == (["pass", "model = load()", "pass"], {1, 3})
     assert python_lines("%%capture out\nx = 1") == (["pass", "x = 1"], {1})
     assert python_lines("%%bash\nls -l\n") == (["", ""], {1, 2})
+
+
+def test_a_cell_that_is_not_python_is_reported_and_the_other_cells_still_linted(tmp_path):
+    import json as _json
+
+    from hflint.config import Settings
+    from hflint.notebook import lint_notebook
+
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": ["from transformers import AutoModel, AutoTokenizer\n",
+                    "tokenizer = AutoTokenizer.from_pretrained('bert-base-cased')\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": ["broken = (1, 2))\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": ["model = AutoModel.from_pretrained('roberta-base')\n"]},
+    ]
+    data = _json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
+    found = sorted((f.cell, f.line, f.code) for f in lint_notebook(data, "nb.ipynb", Settings()))
+    assert found == [(2, 1, "HF000"), (3, 1, "HF101")]
