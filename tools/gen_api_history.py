@@ -729,15 +729,19 @@ def main(argv=None) -> int:
     if missing:
         print(f"missing wheels in {wheel_cache()}: {', '.join(missing)}", file=sys.stderr)
         return 2
-    text = dumps(build(versions))
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} is out of date; run python tools/gen_api_history.py", file=sys.stderr)
+    return write_or_check(OUTPUT, dumps(build(versions)), args.check, "tools/gen_api_history.py")
+
+
+def write_or_check(output: Path, text: str, check: bool, script: str) -> int:
+    """Write the generated data, or with ``--check`` exit 1 when the shipped file differs from it."""
+    if check:
+        if not output.exists() or output.read_text(encoding="utf-8") != text:
+            print(f"{output} is out of date; run python {script}", file=sys.stderr)
             return 1
-        print(f"{OUTPUT} is up to date", file=sys.stderr)
+        print(f"{output} is up to date", file=sys.stderr)
         return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT} ({len(text)} bytes)", file=sys.stderr)
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output} ({len(text)} bytes)", file=sys.stderr)
     return 0
 
 

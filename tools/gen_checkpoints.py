@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_api_history import ensure_wheels, wheel_cache, wheel_path  # noqa: E402
+from gen_api_history import ensure_wheels, wheel_cache, wheel_path, write_or_check  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "hflint" / "knowledge" / "checkpoints.json"
@@ -151,16 +151,7 @@ def main(argv=None) -> int:
     if missing:
         print(f"missing wheels in {wheel_cache()}: {', '.join(missing)}", file=sys.stderr)
         return 2
-    text = dumps(build(WHEELS))
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} is out of date; run python tools/gen_checkpoints.py", file=sys.stderr)
-            return 1
-        print(f"{OUTPUT} is up to date", file=sys.stderr)
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT} ({len(text)} bytes, {len(json.loads(text)['ids'])} ids)", file=sys.stderr)
-    return 0
+    return write_or_check(OUTPUT, dumps(build(WHEELS)), args.check, "tools/gen_checkpoints.py")
 
 
 if __name__ == "__main__":
