@@ -159,6 +159,7 @@ def lint_source(source: str | bytes, filename: str = "<stdin>", settings: Option
         except RecursionError:
             features = None
         if features is not None:
+            features.target_transformers = settings.target_transformers
             candidates = [r for r in candidates if r.may_match(features)]
             if not candidates:
                 return result

@@ -27,6 +27,11 @@ class Features:
     first_token_index: bool = False  # a subscript like x[:, 0] or x[:, 0, :]
     index_one: bool = False  # a subscript x[1] (a base model's pooler output)
     imported: set = field(default_factory=set)  # names bound by `from m import name` (e.g. a bare `no_grad`)
+    hf_names: set = field(default_factory=set)  # names imported `from transformers import ...`
+    hf_aliases: dict = field(default_factory=dict)  # `from transformers import X as Y`: Y -> X
+    imports_hf_module: bool = False  # `import transformers [as tf]`: any attribute may be an export
+    call_keywords: dict = field(default_factory=dict)  # last name of a call -> keyword names passed to it
+    target_transformers: object = None  # set by the engine from the settings, for version-aware prefilters
     non_ascii_strings: bool = False  # a str constant with a non-ASCII character (text in another script)
 
 
@@ -74,9 +79,13 @@ def scan(tree: ast.AST) -> Features:
                     f.load_keywords.update(k.arg for k in node.keywords if k.arg)
             elif type(fn) is ast.Name:
                 calls.add(fn.id)
+            if node.keywords:
+                last = fn.attr if type(fn) is ast.Attribute else fn.id if type(fn) is ast.Name else ""
+                kws = f.call_keywords.setdefault(last, set())
             for kw in node.keywords:
                 if kw.arg:
                     keywords.add(kw.arg)
+                    kws.add(kw.arg)
                     if kw.arg in ("model", "tokenizer") and _name_of(fn) == "pipeline":
                         loads.append(kw.value)
         elif t is ast.Attribute:
@@ -104,6 +113,14 @@ def scan(tree: ast.AST) -> Features:
                     f.index_one = True
         elif t is ast.ImportFrom:
             f.imported.update(alias.name for alias in node.names)
+            if node.module == "transformers" and not node.level:
+                for alias in node.names:
+                    f.hf_names.add(alias.name)
+                    if alias.asname:
+                        f.hf_aliases[alias.asname] = alias.name
+        elif t is ast.Import:
+            if any(alias.name == "transformers" or alias.name.startswith("transformers.") for alias in node.names):
+                f.imports_hf_module = True
         elif t is ast.Dict:
             for k in node.keys:
                 if type(k) is ast.Constant and isinstance(k.value, str):

@@ -47,6 +47,13 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeErro
                             "TypeError"})
 
 
+_REPORTABLE = frozenset({"deprecated", "removed", "not_yet"})
+
+
+def _prefilter_target(features) -> tuple:
+    return api.resolve_target(cli_flag=features.target_transformers, config_value=None)
+
+
 def target_of(ctx) -> tuple:
     return api.resolve_target(cli_flag=ctx.settings.target_transformers, config_value=None)
 
@@ -257,7 +264,10 @@ class UnknownTransformersName(_ApiRule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return True  # any file that mentions transformers may import from it; the engine checked the text
+        if features.imports_hf_module:
+            return True  # transformers.X may be any name
+        exports = api.names_at("exports", _prefilter_target(features))
+        return any(name not in exports for name in features.hf_names)
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -364,7 +374,23 @@ class _KeywordRule(_ApiRule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return bool(features.keywords) and bool(features.calls & {"from_pretrained", *_CALL_OWNERS})
+        """Only files passing an owner a keyword that is not plainly valid at the target can match."""
+        target = _prefilter_target(features)
+        for last, keywords in features.call_keywords.items():
+            owner = features.hf_aliases.get(last, last)
+            if owner == "from_pretrained":
+                tables = tuple(f"from_pretrained.{role}" for role in _LOAD_ROLES)
+            elif owner in _CALL_OWNERS:
+                tables = (owner, _FORWARDS_TO[owner]) if owner in _FORWARDS_TO else (owner,)
+            else:
+                continue
+            for keyword in keywords:
+                for table in tables:
+                    status = api.param_status(table, keyword, target)
+                    if status is None or status.state in _REPORTABLE or (
+                            status.state == "unknown" and api.is_closed(table)):
+                        return True
+        return False
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -887,7 +913,10 @@ class MisspelledHfAttribute(_ApiRule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return bool(features.attrs)
+        # a receiver the analysis knows comes from a load, a pipeline or a class imported from transformers
+        return bool(features.attrs) and (features.from_pretrained > 0 or "pipeline" in features.calls
+                                         or features.imports_hf_module or bool(features.hf_names & features.calls)
+                                         or any(n[:1].isupper() for n in features.hf_names))
 
     def __init__(self, ctx):
         super().__init__(ctx)
