@@ -32,6 +32,10 @@ class Features:
     imports_hf_module: bool = False  # `import transformers [as tf]`: any attribute may be an export
     call_keywords: dict = field(default_factory=dict)  # last name of a call -> keyword names passed to it
     target_transformers: object = None  # set by the engine from the settings, for version-aware prefilters
+    # Attribute reads as (last name of the receiver, attribute), and the names that may hold a Hugging Face
+    # object: bound to a load (from_pretrained, from_config, pipeline) or to a call of such a name (outputs).
+    receiver_attrs: set = field(default_factory=set)
+    hf_receivers: set = field(default_factory=set)
     non_ascii_strings: bool = False  # a str constant with a non-ASCII character (text in another script)
 
 
@@ -63,6 +67,7 @@ def scan(tree: ast.AST) -> Features:
     f = Features()
     calls, attrs, stored, keywords, dict_keys = f.calls, f.attrs, f.stored_attrs, f.keywords, f.dict_keys
     loads: list[ast.AST] = []  # checkpoint argument of each load
+    call_bindings: list[tuple[str, str]] = []  # (bound name, last name of the called function)
     assigned: list[tuple[str, ast.AST]] = []  # (name, value) of simple assignments
     for node in ast.walk(tree):
         t = type(node)
@@ -90,6 +95,12 @@ def scan(tree: ast.AST) -> Features:
                         loads.append(kw.value)
         elif t is ast.Attribute:
             attrs.add(node.attr)
+            base = node.value
+            if type(base) is ast.Call:
+                base = base.func
+            base_name = _name_of(base)
+            if base_name:
+                f.receiver_attrs.add((base_name, node.attr))
             if type(node.ctx) is ast.Store:
                 stored.add(node.attr)
         elif t is ast.Assign or t is ast.AnnAssign:
@@ -99,6 +110,10 @@ def scan(tree: ast.AST) -> Features:
                     name = _name_of(target)
                     if name:
                         assigned.append((name, node.value))
+                        if type(node.value) is ast.Call:
+                            called = _name_of(node.value.func)
+                            if called:
+                                call_bindings.append((name, called))
         elif t is ast.Subscript:
             s = node.slice
             if type(s) is ast.Tuple and len(s.elts) >= 2:
@@ -128,6 +143,19 @@ def scan(tree: ast.AST) -> Features:
         elif t is ast.Constant:
             if type(node.value) is str and not node.value.isascii():
                 f.non_ascii_strings = True
+    receivers = {"from_pretrained", "from_config", "pipeline"} | f.hf_names
+    grown = True
+    while grown:  # x = model(...) makes x an output when model is a load; model = model.to(d) stays one
+        grown = False
+        for name, called in call_bindings:
+            if called in receivers and name not in receivers:
+                receivers.add(name)
+                grown = True
+        for base, attr in f.receiver_attrs:  # model.config.x: an attribute of an object may be one too
+            if base in receivers and attr not in receivers:
+                receivers.add(attr)
+                grown = True
+    f.hf_receivers = receivers
     if loads:
         names: set = set()
         changed = True

@@ -752,16 +752,39 @@ def _all_known() -> frozenset:
     return frozenset().union(*known_attributes().values())
 
 
+@lru_cache(maxsize=None)
+def _by_head() -> dict:
+    """(first letter, length) -> known attribute names: the only candidates a near miss is compared with."""
+    index: dict = {}
+    for name in _all_known():
+        index.setdefault((name[:1], len(name)), []).append(name)
+    return index
+
+
+@lru_cache(maxsize=65536)
+def has_near_miss(name: str) -> bool:
+    """Whether ``name`` could misspell some known attribute: cheap enough for the prefilter, and the same
+    candidates ``near_miss`` considers (typos keep the first letter; a wrong first letter is not looked for)."""
+    if len(name) < 4 or name.startswith("_") or name in _all_known():
+        return False
+    limit = 1 if len(name) < 8 else 2
+    index = _by_head()
+    return any(api.edit_distance(name, cand, limit) <= limit
+               for length in range(len(name) - limit, len(name) + limit + 1)
+               for cand in index.get((name[:1], length), ()))
+
+
 def near_miss(name: str, kinds: tuple) -> Optional[str]:
     """The known attribute of ``kinds`` that ``name`` misspells, or None: when ``name`` exists on any transformers
-    object, is short, private, or has no single nearest candidate within 2 edits (1 for names under 8 characters)."""
-    if len(name) < 4 or name.startswith("_") or name in _all_known():
+    object, is short, private, or has no single nearest candidate within 2 edits (1 for names under 8 characters)
+    that starts with the same letter."""
+    if not has_near_miss(name):
         return None
     limit = 1 if len(name) < 8 else 2
     best, best_d, tie = None, limit + 1, False
     for kind in kinds:
         for cand in known_attributes()[kind]:
-            if abs(len(cand) - len(name)) > limit:
+            if abs(len(cand) - len(name)) > limit or cand[:1] != name[:1]:
                 continue
             d = api.edit_distance(name, cand, limit)
             if d < best_d:
@@ -914,9 +937,10 @@ class MisspelledHfAttribute(_ApiRule):
     @staticmethod
     def may_match(features) -> bool:
         # a receiver the analysis knows comes from a load, a pipeline or a class imported from transformers
-        return bool(features.attrs) and (features.from_pretrained > 0 or "pipeline" in features.calls
-                                         or features.imports_hf_module or bool(features.hf_names & features.calls)
-                                         or any(n[:1].isupper() for n in features.hf_names))
+        if features.imports_hf_module:  # transformers.AutoModel.from_pretrain: any receiver
+            return any(has_near_miss(name) for name in features.attrs)
+        receivers = features.hf_receivers
+        return any(base in receivers and has_near_miss(attr) for base, attr in features.receiver_attrs)
 
     def __init__(self, ctx):
         super().__init__(ctx)
