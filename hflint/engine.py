@@ -19,7 +19,7 @@ from typing import Iterable, Optional, Sequence
 from . import noqa
 from .config import Settings
 from .finding import Edit, Finding, Fix
-from .prefilter import Features, mentions_hugging_face, scan
+from .prefilter import mentions_hugging_face, scan
 from .rules import Rule, all_rules
 
 INTERNAL = "HF000"

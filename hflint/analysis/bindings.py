@@ -123,9 +123,6 @@ class Scope:
         """Runs where it is defined (so reads of enclosing names see the value at that point)."""
         return self.kind in ("comprehension", "class")
 
-    def enclosing_class(self) -> Optional["Scope"]:
-        return self.class_scope
-
     def __repr__(self):
         return f"<Scope {self.kind} {self.name}>"
 
@@ -168,10 +165,8 @@ class Analyzer:
         self._branches: dict[int, tuple] = {}
         self.branch_nodes: dict[int, cst.CSTNode] = {}  # id -> the If/While/... a cond marker names
         self._pushed_branches: set[int] = set()
-        self._scope_of_node: dict[int, Scope] = {}
         self._saved: dict[int, Scope] = {}
         self._scope_stack: list[tuple[Scope, tuple]] = []
-        self.imports_transformers = False
         self._line_stack: list[cst.SimpleStatementLine] = []
         self._statement_of: dict[int, cst.SimpleStatementLine] = {}
 
@@ -201,9 +196,6 @@ class Analyzer:
 
     def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self._line_stack.pop()
-
-    def scope_of(self, node: cst.CSTNode) -> Optional[Scope]:
-        return self._scope_of_node.get(id(node))
 
     def bind(self, name: str, value: Value, node: cst.CSTNode, scope: Optional[Scope] = None) -> None:
         scope = scope or self.scope
@@ -646,7 +638,6 @@ class Analyzer:
         scope = Scope(kind, name, node, parent or self.scope)
         self._scope_stack.append((self.scope, self.cond))
         self.scopes.append(scope)
-        self._scope_of_node[id(node)] = scope
         self.scope = scope
         if kind == "function":
             self.cond = ()
@@ -654,9 +645,6 @@ class Analyzer:
 
     def _leave_scope(self) -> None:
         self.scope, self.cond = self._scope_stack.pop()
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._scope_of_node[id(node)] = self.module_scope
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         bases = [dotted_name(b.value) for b in node.bases]
@@ -787,8 +775,6 @@ class Analyzer:
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             full = dotted_name(alias.name)
-            if full.split(".")[0] in ("transformers",):
-                self.imports_transformers = True
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.bind(alias.asname.name.value, QName(full), node)
             else:
@@ -804,8 +790,6 @@ class Analyzer:
                 self.bind(name, UNKNOWN, node)
             return
         module = dotted_name(node.module)
-        if module.split(".")[0] == "transformers":
-            self.imports_transformers = True
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
@@ -879,9 +863,6 @@ class Analyzer:
         value = self.eval(node.item)
         if node.asname is not None:
             self._assign(node.asname.name, value, node.item, node)
-
-    def visit_Global(self, node) -> None:
-        pass
 
 
 def _target_names(target: cst.CSTNode) -> Iterable[str]:

@@ -8,11 +8,10 @@ they are the only tokenizer and the only model loaded in one scope.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..lazy_libcst import cst
 
-from .bindings import Analyzer, Scope
+from .bindings import Analyzer
 from .values import Encoding, HFObject, Output
 
 
@@ -90,13 +89,3 @@ def pairs(facts: Analyzer) -> list[Pair]:
 
 def models_paired_with(facts: Analyzer, tokenizer: HFObject) -> list[HFObject]:
     return [p.model for p in pairs(facts) if p.tokenizer is tokenizer]
-
-
-def scope_models(scope: Scope) -> list[HFObject]:
-    return [o for o in scope.objects if o.role == "model"]
-
-
-def enclosing_class_bases(scope: Optional[Scope]) -> list[str]:
-    while scope is not None and scope.kind != "class":
-        scope = scope.class_scope if scope.class_scope is not None else None
-    return scope.bases if scope is not None else []

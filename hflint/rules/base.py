@@ -16,6 +16,7 @@ from ..lazy_libcst import cst
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileContext
+    from ..prefilter import Features
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Rule:
         self.ctx = ctx
 
     @staticmethod
-    def may_match(features: "Features") -> bool:  # noqa: F821 - see hflint.prefilter
+    def may_match(features: "Features") -> bool:
         """Whether a file with these cheap features could hold a finding; True by default."""
         return True
 

@@ -7,7 +7,7 @@ from typing import Iterable, Optional
 from ..lazy_libcst import cst
 
 from .. import knowledge
-from ..analysis.bindings import CallSite, QName, Scope, dotted_name
+from ..analysis.bindings import QName, Scope, dotted_name
 from ..analysis.pairing import models_paired_with
 from ..analysis.values import Const, Dict, HFObject, Seq, Str, UNKNOWN, Use
 from .base import Invalid, Replacement, Report, Rule, Valid
@@ -303,14 +303,15 @@ class AddTokensWithoutResize(Rule):
                 continue
             for model in models:
                 # one finding per missing resize: at the first add it misses, naming the later ones
-                missed = [use for use in tok.uses if use.kind == "method" and use.name in ADD_METHODS
-                          and added_strings(use.call, tok, facts) and self._check_add(tok, model, use)]
+                missed = [(use, report) for use in tok.uses
+                          if use.kind == "method" and use.name in ADD_METHODS and added_strings(use.call, tok, facts)
+                          for report in [self._check_add(tok, model, use)] if report is not None]
                 if missed:
-                    report = self._check_add(tok, model, missed[0])
+                    report = missed[0][1]
                     if len(missed) > 1:
-                        lines = ", ".join(str(self.ctx.position(u.call).start.line) for u in missed[1:])
+                        lines = ", ".join(str(self.ctx.position(u.call).start.line) for u, _ in missed[1:])
                         report.message += f" (tokens are also added at line {lines})"
-                    self._add_resize_fix(report, model, missed[-1])
+                    self._add_resize_fix(report, model, missed[-1][0])
                     yield report
                     break
 
