@@ -60,7 +60,7 @@ class FileContext:
 
     def _likely_targets(self) -> set[int]:
         facts = self.facts
-        ids = set(facts.values)
+        ids = set(facts.evaluated_node_ids())
         for t in facts.tracked:
             ids.add(id(t.node))
             for use in t.uses:
@@ -199,7 +199,8 @@ def _report_if_unparsable(text: str, filename: str, error: Optional[BaseExceptio
 def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_parse_errors, result) -> Result:
     import libcst as cst
 
-    from .analysis.bindings import Analyzer
+    from .analysis.analyzer import Analyzer
+    from .analysis.facts import Facts
     from .analysis.walk import walk
 
     start = time.perf_counter()
@@ -218,7 +219,7 @@ def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_pars
     result.parsed = True
     result.seconds["parse"] = time.perf_counter() - start
     analyzer = Analyzer(module)
-    ctx = FileContext(filename, module, analyzer, settings)
+    ctx = FileContext(filename, module, Facts(analyzer), settings)
     ctx.lines = _LINE_BREAK.split(text)
     rules = [cls(ctx) for cls in rule_classes]
     hooked = [r for r in rules if any(n.startswith(("visit_", "leave_")) for n in dir(type(r)))]
@@ -234,6 +235,7 @@ def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_pars
                                        f"internal error in analysis: {type(exc).__name__}: {exc}",
                                        name="internal-error"))
         return result
+    analyzer.finish()
     result.seconds["analysis"] = time.perf_counter() - start
     lines = ctx.lines
     findings: list[Finding] = []

@@ -236,10 +236,35 @@ def test_cli_target_flag_changes_the_findings(tmp_path):
 def test_version_flag_guard_is_respected():
     assert lint("""
         import transformers
-        transformers_lt_4_56 = True
+        from packaging import version
+        transformers_lt_4_56 = version.parse(transformers.__version__) < version.parse("4.56")
         if transformers_lt_4_56:
             from transformers import HybridCache
     """, "5.24") == []
+
+
+def test_version_flag_imported_from_another_module_is_respected():
+    assert lint("""
+        from .import_utils import is_transformers_version, transformers_lt_4_56
+        if transformers_lt_4_56:
+            from transformers import HybridCache
+        if not is_transformers_version(">=", "5.0"):
+            from transformers import AdamW
+    """, "5.24") == []
+
+
+def test_guards_are_recognised_by_what_they_test():
+    """A flag bound in the file is judged by its value; getattr on an arguments object is no version check."""
+    found = lint("""
+        import sys
+        from transformers import Trainer, TrainingArguments
+        use_v5 = len(sys.argv) > 1
+        if use_v5:
+            from transformers import HybridCache
+        if getattr(args, "fp16"):
+            trainer = Trainer(model=model, args=TrainingArguments("out"), tokenizer=tok)
+    """, "5.24")
+    assert [(line, code) for line, code, _ in found] == [(5, "HF501"), (7, "HF502")]
 
 
 def test_hasattr_conditional_expression_guards_hf304():

@@ -1,9 +1,10 @@
-"""Which tokenizer feeds which model: the pairing HF101 and HF301 share.
+"""Which tokenizer feeds which model: the pairing HF101 and HF301 share (``Facts.pairs``).
 
 Evidence, strongest first: the tokenizer's output is passed to the model (``model(**tok(...))``,
 ``enc = tok(...); model(**enc)``, ``model.generate(**enc)``); a ``Trainer``/``pipeline`` given both
-(``processing_class=``/``tokenizer=``, or a ``DataCollator*(tokenizer)`` as ``data_collator=``); or
-they are the only tokenizer and the only model loaded in one scope.
+(``processing_class=``/``tokenizer=``, or a ``DataCollator*(tokenizer)`` as ``data_collator=``; the model may be
+the one its ``model_init`` function builds); or they are the only tokenizer and the only model loaded in one
+scope.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 
 from ..lazy_libcst import cst
 
-from .bindings import Analyzer
 from .values import Encoding, HFObject, Output
 
 
@@ -34,10 +34,7 @@ def _is(obj, role: str) -> bool:
     return isinstance(obj, HFObject) and obj.role == role
 
 
-def pairs(facts: Analyzer) -> list[Pair]:
-    cached = getattr(facts, "_pairs", None)
-    if cached is not None:
-        return cached
+def find_pairs(facts) -> tuple:
     found: dict[tuple[int, int], Pair] = {}
 
     def add(tok, model, how, node):
@@ -61,6 +58,8 @@ def pairs(facts: Analyzer) -> list[Pair]:
         if obj.role == "trainer":
             model = _kwarg(obj, "model")
             if not _is(model, "model"):
+                model = obj.model_init
+            if not _is(model, "model"):
                 continue
             tok = _kwarg(obj, "processing_class", "tokenizer")
             if _is(tok, "tokenizer"):
@@ -82,10 +81,4 @@ def pairs(facts: Analyzer) -> list[Pair]:
         models = [o for o in scope.objects if o.role == "model" and o.origin == "from_pretrained"]
         if len(toks) == 1 and len(models) == 1:
             add(toks[0], models[0], "scope", scope.node)
-    result = list(found.values())
-    facts._pairs = result
-    return result
-
-
-def models_paired_with(facts: Analyzer, tokenizer: HFObject) -> list[HFObject]:
-    return [p.model for p in pairs(facts) if p.tokenizer is tokenizer]
+    return tuple(found.values())

@@ -1,4 +1,10 @@
-"""What an expression evaluates to, as far as the rules care: a string, a Hugging Face object, or unknown."""
+"""What an expression evaluates to, as far as the rules care: a string, a name from a library, a Hugging Face
+object, one of the file's own functions or classes, or unknown.
+
+Every value the analysis hands to rules is read-only once the file is analysed: ``Tracked`` values (objects,
+encodings, model outputs, hidden states) are frozen by ``Tracked.freeze`` and their ``uses`` and ``names``
+become tuples; every other value is an immutable record.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,7 +42,7 @@ class Const(Value):
 
 @dataclass(frozen=True)
 class Seq(Value):
-    """A list/tuple/set literal whose elements were evaluated."""
+    """A list/tuple/set literal whose elements were evaluated (or a tuple a call returns)."""
 
     items: tuple[Value, ...]
     node: Optional[cst.CSTNode] = field(default=None, compare=False)
@@ -56,14 +62,76 @@ class Dict(Value):
         return None
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True)
+class QName(Value):
+    """A name bound by an import, or an attribute of one: ``transformers.AutoModel``."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class Instance(Value):
+    """The result of calling something outside transformers by its qualified name: ``KMeans(5)``,
+    ``faiss.IndexFlatIP(d)``, ``accelerate.Accelerator()``."""
+
+    qualname: str
+
+
+@dataclass(frozen=True, eq=False)
+class SelfRef(Value):
+    """The ``self`` parameter of a method: attribute reads resolve through the class's ``self.x = ...``."""
+
+    class_scope: Any  # scopes.Scope
+
+
+@dataclass(frozen=True, eq=False)
+class ClassRef(Value):
+    """A class defined in this file; ``scope`` is its body."""
+
+    scope: Any  # scopes.Scope
+
+
+@dataclass(frozen=True, eq=False)
+class FuncRef(Value):
+    """A function, method or lambda defined in this file, with the scope it was defined in."""
+
+    node: Any  # cst.FunctionDef | cst.Lambda
+    scope: Any  # scopes.Scope
+    name: str
+
+
+class VersionValue(Value):
+    """A version number: ``transformers.__version__``, ``version.parse(...)``, ``importlib.metadata.version(...)``."""
+
+    __slots__ = ()
+
+
+class VersionTest(Value):
+    """A condition computed from what is installed: a comparison with a version, ``hasattr(transformers, "X")``,
+    ``is_peft_available()``. Code under it was written for some releases only."""
+
+    __slots__ = ()
+
+
+VERSION = VersionValue()
+VERSION_TEST = VersionTest()
+
+
+@dataclass(frozen=True, eq=False)
 class Use:
     """One place a tracked value is used. ``kind`` is one of:
 
     ``method`` (``x.name(...)``), ``call`` (``x(...)``), ``arg`` (passed to a call as ``keyword`` or
-    positional ``index``), ``spread`` (``**x``), ``attr_store`` (``x.name = value``), ``return``,
-    ``binop`` (``name`` is the operator class), ``assign`` (bound to ``name``), ``append`` (added to the
-    container bound to ``name``), ``subscript_store`` (``name[...] = x``).
+    positional ``index``), ``spread`` (``**x``), ``attr_load`` (``x.name`` read), ``attr_store``
+    (``x.name = value``), ``return``, ``binop`` (``name`` is the operator class), ``assign`` (bound to
+    ``name``), ``append`` (added to the container bound to ``name``), ``subscript_store`` (``name[...] = x``),
+    ``wrap`` (returned, wrapped, by ``name``: ``peft.get_peft_model``, ``torch.compile``,
+    ``accelerate.Accelerator.prepare``; the wrapper is the same model for the analysis, but may have other
+    attributes).
+
+    A use that happens inside one of the file's functions, seen at a call of that function, has ``via`` set
+    to the function's name: ``node`` is then the call in the caller, and ``call``/``value_node`` the nodes
+    inside the function (where the arguments of the real call are).
     """
 
     kind: str
@@ -71,6 +139,7 @@ class Use:
     seq: int
     scope: Any
     cond: tuple
+    context: Any = None  # contexts.Context at the use
     name: str = ""
     call: Optional[cst.Call] = None
     callee: str = ""  # qualified or dotted name of the called function, "" when unknown
@@ -78,18 +147,37 @@ class Use:
     index: int = -1
     value: Value = UNKNOWN
     value_node: Optional[cst.CSTNode] = None
+    via: str = ""  # the file's function this use happened in, seen from its call site
+
+    @property
+    def site(self) -> cst.CSTNode:
+        """Where to report the use: the call itself, or the call of the helper it happened in."""
+        return self.node if self.via or self.call is None else self.call
 
 
 class Tracked(Value):
-    """A value whose later uses are recorded (objects, model outputs, encodings, pooled vectors)."""
+    """A value whose later uses are recorded (objects, model outputs, encodings, pooled vectors, parameters)."""
 
-    def __init__(self, node: cst.CSTNode, seq: int, scope: Any, cond: tuple):
+    def __init__(self, node: cst.CSTNode, seq: int, scope: Any, cond: tuple, context: Any = None):
         self.node = node
         self.seq = seq
         self.scope = scope
         self.cond = cond
+        self.context = context
         self.uses: list[Use] = []
         self.names: list[str] = []  # variable names it was bound to, in order
+        self.via = ""  # made by a call of this file's function `via` (node is that call)
+        self.origin_node: Optional[cst.CSTNode] = None  # with `via`: where inside the function it was made
+
+    def __setattr__(self, key, value):
+        if self.__dict__.get("_frozen"):
+            raise AttributeError(f"analysis facts are read-only: cannot set {type(self).__name__}.{key}")
+        object.__setattr__(self, key, value)
+
+    def freeze(self) -> None:
+        self.uses = tuple(self.uses)
+        self.names = tuple(self.names)
+        object.__setattr__(self, "_frozen", True)
 
     def label(self) -> str:
         return self.names[0] if self.names else "<expr>"
@@ -104,12 +192,12 @@ class HFObject(Tracked):
     ``checkpoint``: the resolved checkpoint string, or None when it could not be resolved.
     """
 
-    def __init__(self, node, seq, scope, cond, *, role: str, cls: str, origin: str,
+    def __init__(self, node, seq, scope, cond, context=None, *, role: str, cls: str, origin: str,
                  checkpoint: Optional[str] = None, checkpoint_node: Optional[cst.CSTNode] = None,
                  call: Optional[cst.Call] = None, model_kind: str = "", config: Optional[Value] = None,
                  kwargs: Optional[dict] = None, parent: Optional["HFObject"] = None, arch: str = "",
                  args: Optional[list] = None):
-        super().__init__(node, seq, scope, cond)
+        super().__init__(node, seq, scope, cond, context)
         self.role = role
         self.cls = cls
         self.origin = origin
@@ -123,6 +211,13 @@ class HFObject(Tracked):
         self.arch = arch
         self.args: list = args or []  # [(cst.Arg, Value)] of the creating call
         self.config_checkpoint: Optional[str] = None  # from_config(AutoConfig.from_pretrained(X)): X
+        self.config_object: Optional["HFObject"] = None  # model.config, made on first read
+        self.checkpoint_param: Optional["Param"] = None  # in a summary: the parameter the checkpoint comes from
+        self.model_init: Optional["HFObject"] = None  # a Trainer's model built by its model_init function
+
+    def freeze(self) -> None:
+        self.args = tuple(self.args)
+        super().freeze()
 
     def __repr__(self) -> str:
         return f"<{self.role} {self.cls} {self.checkpoint!r} @{self.seq}>"
@@ -131,9 +226,9 @@ class HFObject(Tracked):
 class Encoding(Tracked):
     """The result of calling a tokenizer: ``tok(texts, padding=...)``."""
 
-    def __init__(self, node, seq, scope, cond, *, tokenizer: Value, call: cst.Call, padding: Value,
+    def __init__(self, node, seq, scope, cond, context=None, *, tokenizer: Value, call: cst.Call, padding: Value,
                  text: Value):
-        super().__init__(node, seq, scope, cond)
+        super().__init__(node, seq, scope, cond, context)
         self.tokenizer = tokenizer
         self.call = call
         self.padding = padding
@@ -143,9 +238,9 @@ class Encoding(Tracked):
 class Output(Tracked):
     """The result of a model's forward pass."""
 
-    def __init__(self, node, seq, scope, cond, *, model: HFObject, call: cst.Call,
+    def __init__(self, node, seq, scope, cond, context=None, *, model: HFObject, call: cst.Call,
                  encodings: tuple[Encoding, ...]):
-        super().__init__(node, seq, scope, cond)
+        super().__init__(node, seq, scope, cond, context)
         self.model = model
         self.call = call
         self.encodings = encodings
@@ -154,13 +249,38 @@ class Output(Tracked):
 class Hidden(Tracked):
     """A hidden-state tensor of a model output, or something derived from one.
 
-    ``kind``: ``hidden`` (batch x seq x dim), ``first_token`` (``[:, 0]``), ``pooler``
-    (``pooler_output``), ``mean`` (``.mean(dim=1)``).
+    ``kind``: ``hidden`` (batch x seq x dim), ``layers`` (``hidden_states``), ``first_token`` (``[:, 0]``),
+    ``pooler`` (``pooler_output``), ``mean`` (``.mean(dim=1)``).
     """
 
-    def __init__(self, node, seq, scope, cond, *, kind: str, output: Output,
+    def __init__(self, node, seq, scope, cond, context=None, *, kind: str, output: Output,
                  source: Optional["Hidden"] = None):
-        super().__init__(node, seq, scope, cond)
+        super().__init__(node, seq, scope, cond, context)
         self.kind = kind
         self.output = output
         self.source = source
+
+
+class Param(Tracked):
+    """A parameter of a function being summarised (``analysis.summaries``), or an attribute path read from
+    one (``self.encoder`` is ``Param(self).path == ("encoder",)``). Exists only inside summaries."""
+
+    def __init__(self, node, seq, scope, cond, context=None, *, index: int, name: str, path: tuple = (),
+                 base: Optional["Param"] = None, self_ref: Optional[SelfRef] = None):
+        super().__init__(node, seq, scope, cond, context)
+        self.index = index
+        self.name = name
+        self.path = path
+        self.base = base or self
+        self.self_ref = self_ref  # for `self`: the class, to read attributes that are already known
+
+
+def same_value(a: Value, b: Value) -> bool:
+    """Whether two evaluations denote the same thing (for joins of branches and re-bindings)."""
+    if a is b:
+        return True
+    if isinstance(a, (Str, Const)) and type(a) is type(b):
+        return a.value == b.value
+    if isinstance(a, QName) and isinstance(b, QName):
+        return a.qualname == b.qualname
+    return False

@@ -13,9 +13,9 @@ from typing import Iterable, Optional
 
 from ..lazy_libcst import cst
 
-from ..analysis.bindings import QName, dotted_name
-from ..analysis.hfclasses import classify, export_name
-from ..analysis.values import HFObject, Output
+from ..analysis.hfobjects import classify, export_name
+from ..analysis.scopes import dotted_name
+from ..analysis.values import HFObject, Output, QName
 from ..knowledge import api, load
 from .base import Invalid, Replacement, Report, Rule, Valid
 
@@ -40,13 +40,6 @@ _DROPPED = {
 _VALUE_CHANGES = frozenset({"include_inputs_for_metrics", "push_to_hub_model_id", "push_to_hub_organization",
                             "warmup_ratio"})
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
-# An `if` test that mentions one of these chooses code by version or by what exists: `version.parse(...)`,
-# `hasattr(...)`, `is_x_available()`, flags such as `transformers_lt_4_56` or `IS_V5`.
-_GUARD_TEST = re.compile(r"version|hasattr|getattr|available|\d_\d|_(?:lt|le|gt|ge)_|(?:^|_)v\d", re.IGNORECASE)
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException",
-                            "TypeError"})
-
-
 _REPORTABLE = frozenset({"deprecated", "removed", "not_yet"})
 
 
@@ -95,46 +88,17 @@ def _from_transformers(qualname: str) -> bool:
 
 
 class _ApiRule(Rule):
-    """Hooks shared by the HF5xx rules and HF304: they skip version-guarded code and collect during the traversal."""
+    """Shared by the HF5xx rules and HF304: they collect during the traversal, outside version-guarded code
+    (``Context.version_guard``: the analysis recognises version comparisons, ``hasattr(transformers, ...)``,
+    availability checks and ``try: ... except ImportError``)."""
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self._guard = 0
-        self._guard_ifs: set = set()
-        self._guard_blocks: set = set()
         self._found: list = []
 
-    def visit_If(self, node) -> None:
-        if _GUARD_TEST.search(self.ctx.module.code_for_node(node.test)):
-            self._guard_ifs.add(id(node))
-            self._guard += 1
-
-    def leave_If(self, node) -> None:
-        if id(node) in self._guard_ifs:
-            self._guard -= 1
-
-    def visit_IfExp(self, node) -> None:  # `model.module if hasattr(model, "module") else model`
-        self.visit_If(node)
-
-    def leave_IfExp(self, node) -> None:
-        self.leave_If(node)
-
-    def visit_Try(self, node) -> None:
-        for handler in node.handlers:
-            caught = handler.type
-            names = [dotted_name(e.value) for e in caught.elements] if isinstance(caught, cst.Tuple) \
-                else [dotted_name(caught)] if caught is not None else ["Exception"]
-            if any(n.rsplit(".", 1)[-1] in _IMPORT_ERRORS for n in names):
-                self._guard_blocks.add(id(node.body))
-                return
-
-    def visit_IndentedBlock(self, node) -> None:
-        if id(node) in self._guard_blocks:
-            self._guard += 1
-
-    def leave_IndentedBlock(self, node) -> None:
-        if id(node) in self._guard_blocks:
-            self._guard -= 1
+    @property
+    def _guard(self) -> bool:
+        return self.ctx.facts.context.version_guard is not None
 
     def check(self) -> Iterable[Report]:
         return list(self._found)
@@ -1014,8 +978,8 @@ def _loaded_from_transformers(facts, obj: HFObject) -> bool:
     """Made by transformers itself (not trl/peft), and not from remote code that may define anything."""
     while obj.origin == "attribute" and isinstance(obj.parent, HFObject):
         obj = obj.parent
-    if obj.call is None:
-        return False
+    if obj.call is None or any(use.kind == "wrap" for use in obj.uses):
+        return False  # a peft model, a compiled or distributed wrapper has attributes of its own
     callee = facts.value_of(obj.call.func)
     if not isinstance(callee, QName) or not _from_transformers(callee.qualname):
         return False

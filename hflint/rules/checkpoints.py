@@ -9,7 +9,6 @@ from typing import Iterable, Optional
 from ..lazy_libcst import cst
 
 from .. import knowledge
-from ..analysis.pairing import pairs
 from ..analysis.values import HFObject, Seq, Str
 from ..knowledge.api import closest_checkpoint, edit_distance
 from .base import Invalid, Replacement, Report, Rule, Valid
@@ -174,7 +173,7 @@ class TokenizerModelCheckpointMismatch(Rule):
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
         reported: set[int] = set()
-        for pair in pairs(facts):
+        for pair in facts.pairs():
             tok, model = pair.tokenizer, pair.model
             if tok.checkpoint is None or model.checkpoint is None or model.origin != "from_pretrained":
                 continue

@@ -1,13 +1,12 @@
 """HF2xx — configuration: editing what defines the architecture of a config that loads pretrained weights."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from ..lazy_libcst import cst
 
 from .. import knowledge
-from ..analysis.values import Const, Dict, HFObject, Str
+from ..analysis.values import Const, Dict, HFObject
 from .base import Invalid, Report, Rule, Valid
 
 _CONSEQUENCES = {
@@ -22,78 +21,6 @@ _CONSEQUENCES = {
     "vocab": "the embeddings fail to load (size mismatch) or, with ignore_mismatched_sizes=True, are "
              "re-initialised; load it unchanged and call `model.resize_token_embeddings(len(tokenizer))`",
 }
-
-
-# Heads whose vocabulary the checkpoint does not have yet: wav2vec2-style CTC models are fine-tuned
-# from checkpoints without an output layer, and `vocab_size=len(processor.tokenizer)` sizes the new one.
-_NEW_VOCAB_HEADS = ("ForCTC",)
-
-
-@dataclass
-class Change:
-    node: cst.CSTNode  # where to report
-    field: str
-    how: str  # text naming the change, e.g. "`config.hidden_size = ...`"
-    value: object
-    load: HFObject  # the from_pretrained that uses it
-
-
-def _literal(value) -> object:
-    return value.value if isinstance(value, (Const, Str)) else None
-
-
-def config_changes(facts, module: cst.Module) -> list[Change]:
-    """Every field change on a config that a later ``from_pretrained(..., config=cfg)`` uses, and every
-    field kwarg of a model's ``from_pretrained``. Shared by HF201 and HF202 (they split by field)."""
-    cached = getattr(facts, "_config_changes", None)
-    if cached is not None:
-        return cached
-    changes: list[Change] = []
-    for obj in facts.objects:
-        if obj.role == "model" and obj.origin == "from_pretrained":
-            for key, (value, arg) in obj.kwargs.items():
-                if key == "vocab_size" and obj.cls.endswith(_NEW_VOCAB_HEADS):
-                    continue
-                changes.append(Change(arg, key, f"`{key}=` in `{obj.cls}.from_pretrained`", _literal(value), obj))
-        if obj.role != "config" or obj.origin not in ("from_pretrained", "attribute"):
-            continue
-        loads = [(use.seq, facts.value_of(use.call)) for use in obj.uses
-                 if use.kind == "arg" and use.keyword == "config" and use.callee.endswith(".from_pretrained")]
-        loads = [(seq, load) for seq, load in loads
-                 if isinstance(load, HFObject) and load.role == "model" and load.origin == "from_pretrained"]
-        if not loads:
-            continue
-        last_seq, last_load = loads[-1]
-
-        def load_after(seq: int) -> Optional[HFObject]:
-            return next((load for s, load in loads if s > seq), None)
-
-        for key, (value, arg) in obj.kwargs.items():
-            if key == "vocab_size" and loads[0][1].cls.endswith(_NEW_VOCAB_HEADS):
-                continue
-            changes.append(Change(arg, key, f"`{key}=` in `{obj.cls}.from_pretrained`", _literal(value), loads[0][1]))
-        for use in obj.uses:
-            load = load_after(use.seq)
-            if load is None:
-                continue
-            if use.name == "vocab_size" and load.cls.endswith(_NEW_VOCAB_HEADS):
-                continue
-            if use.kind == "attr_store":
-                target = module.code_for_node(use.node)
-                changes.append(Change(use.node, use.name, f"`{target} = ...`", _literal(use.value), load))
-            elif use.kind == "method" and use.name == "update" and use.call.args:
-                d = facts.value_of(use.call.args[0].value)
-                if isinstance(d, Dict):
-                    for key, value, element in d.items:
-                        changes.append(Change(element, key, f"`update({{'{key}': ...}})`", _literal(value), load))
-            elif use.kind == "arg" and use.callee == "setattr" and use.index == 0 and len(use.call.args) >= 2:
-                key = facts.value_of(use.call.args[1].value)
-                if isinstance(key, Str):
-                    value = facts.value_of(use.call.args[2].value) if len(use.call.args) > 2 else None
-                    changes.append(Change(use.call.args[1], key.value, f"`setattr(..., '{key.value}', ...)`",
-                                          _literal(value), load))
-    facts._config_changes = changes
-    return changes
 
 
 def _checkpoint(load: HFObject) -> Optional[str]:
@@ -114,7 +41,7 @@ class _ConfigChangeRule(Rule):
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
         fields = knowledge.architecture_fields()
-        for change in config_changes(facts, self.ctx.module):
+        for change in facts.config_changes():
             category = fields.get(change.field)
             if category not in self.category_filter:
                 continue
@@ -381,8 +308,6 @@ class ManualVocabSizeEdit(_ConfigChangeRule):
 
 # ---------------------------------------------------------------- HF203
 
-# Context managers under which a model is built without weights on purpose, to be filled in afterwards.
-_EMPTY_WEIGHT_CONTEXTS = frozenset({"init_empty_weights", "init_on_device"})
 _ARCHITECTURE_CATEGORIES = ("size", "layers", "heads", "activation")
 
 
@@ -600,27 +525,10 @@ class FromConfigDiscardsWeights(Rule):
         return features.from_pretrained >= 2 and (
             "from_config" in features.calls or any("For" in c or c.endswith("Model") for c in features.calls))
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self._empty_depth = 0
-        self._empty_calls: set[int] = set()  # calls made under init_empty_weights() and the like
-
-    def visit_With(self, node: cst.With) -> None:
-        if any(_is_empty_weight_context(item.item) for item in node.items):
-            self._empty_depth += 1
-
-    def leave_With(self, node: cst.With) -> None:
-        if any(_is_empty_weight_context(item.item) for item in node.items):
-            self._empty_depth -= 1
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if self._empty_depth:
-            self._empty_calls.add(id(node))
-
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
         for model in facts.objects:
-            if model.role != "model" or model.origin != "from_config" or id(model.call) in self._empty_calls:
+            if model.role != "model" or model.origin != "from_config" or model.context.empty_weights:
                 continue
             config = model.config
             if not isinstance(config, HFObject) or config.role != "config" or config.origin != "from_pretrained" \
@@ -648,14 +556,3 @@ class FromConfigDiscardsWeights(Rule):
                 call=call, model=f"`{model.names[0]}` " if model.names else "", checkpoint=config.checkpoint,
                 other=other.label(), line=self.ctx.position(other.node).start.line, cls=cls_text),
                 data={"checkpoint": config.checkpoint})
-
-
-def _is_empty_weight_context(node: cst.CSTNode) -> bool:
-    if not isinstance(node, cst.Call):
-        return False
-    func = node.func
-    last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-    if last in _EMPTY_WEIGHT_CONTEXTS:
-        return True
-    return last == "device" and any(isinstance(a.value, cst.SimpleString) and "meta" in a.value.value
-                                    for a in node.args)

@@ -7,9 +7,8 @@ from typing import Iterable, Optional
 from ..lazy_libcst import cst
 
 from .. import knowledge
-from ..analysis.bindings import QName
-from ..analysis.hfclasses import is_encoder_arch
-from ..analysis.values import Const, Hidden, HFObject, Str, Use
+from ..analysis.hfobjects import is_encoder_arch
+from ..analysis.values import Const, Hidden, HFObject, QName, Str, Use
 from .base import Invalid, Report, Rule, Valid
 
 _SIMILARITY = frozenset({"cosine_similarity", "cos_sim", "pytorch_cos_sim", "dot_score", "semantic_search",

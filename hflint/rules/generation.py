@@ -7,9 +7,10 @@ from typing import Iterable, Optional
 from ..lazy_libcst import cst
 
 from .. import knowledge
-from ..analysis.bindings import CallSite, QName, Scope, dotted_name
-from ..analysis.hfclasses import is_decoder_arch
-from ..analysis.values import Const, Dict, Encoding, HFObject, Seq, Str, Use
+from ..analysis.flow import Branch, dominates, on_one_path, runs_whenever
+from ..analysis.hfobjects import is_decoder_arch
+from ..analysis.scopes import CallSite, Scope, dotted_name
+from ..analysis.values import Const, Dict, Encoding, HFObject, QName, Seq, Str, Use
 from .base import Invalid, Report, Rule, Valid
 
 # Tokenizer classes whose ``padding_side`` class attribute is "left" (transformers' tokenization_*.py).
@@ -104,18 +105,12 @@ def _is_batch(enc: Encoding) -> bool:
     return False
 
 
-def _runs_before(earlier: tuple, later: tuple, facts) -> bool:
+def _runs_before(earlier: tuple, later: tuple) -> bool:
     """Code at ``earlier`` runs on every path to ``later``, or is only skipped by ``if x.padding_side != ...``."""
-    if earlier == later[:len(earlier)]:
-        return True
-    common = 0
-    while common < min(len(earlier), len(later)) and earlier[common] == later[common]:
-        common += 1
-    for marker in earlier[common:]:
-        owner = facts.branch_nodes.get(marker[1])
-        if marker[0] != "if" or owner is None or "padding_side" not in _names_in(owner.test):
-            return False
-    return True
+    def excused(branch: Branch) -> bool:
+        return branch.kind == "if" and "padding_side" in _names_in(branch.test)
+
+    return runs_whenever(earlier, later, excused)
 
 
 def _names_in(node: cst.CSTNode) -> set:
@@ -341,7 +336,7 @@ class RightPaddingInBatchedGeneration(Rule):
         facts = self.ctx.facts
         for scope in facts.scopes:
             for site in scope.calls:
-                if site.name != "generate" or not isinstance(site.receiver, HFObject) \
+                if site.name != "generate" or site.via or not isinstance(site.receiver, HFObject) \
                         or not is_decoder_only(site.receiver):
                     continue
                 report = self._check_generate(site)
@@ -408,7 +403,7 @@ class RightPaddingInBatchedGeneration(Rule):
         if any(u.scope is not enc.scope and u.value.value == "left" for u in stores):
             return None
         before = [u for u in stores if u.scope is enc.scope and u.seq < enc.seq]
-        dominating = [u for u in before if _runs_before(u.cond, enc.cond, facts)]
+        dominating = [u for u in before if _runs_before(u.cond, enc.cond)]
         if dominating:
             last = dominating[-1]
             if last.value.value == "left":
@@ -639,7 +634,7 @@ class PadTokenIsEosWithLmCollator(Rule):
                 if base:
                     is_eos = _is_eos_ref(node.value, _EOS_ATTRS[t.attr.value]) \
                         and dotted_name(node.value.value) == base
-                    self._unresolved.append((self.ctx.facts.scope, base, is_eos, t, node))
+                    self._unresolved.append((self.ctx.facts.current_scope, base, is_eos, t, node))
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
@@ -694,6 +689,7 @@ class PadTokenIsEosWithLmCollator(Rule):
 
 # ---------------------------------------------------------------------------------------------- HF603
 
+_TEXT_GENERATION_KINDS = ("decoder", "seq2seq", "unknown")
 _LENGTH_KEYWORDS = frozenset({"max_new_tokens", "max_length", "generation_config", "max_time", "stopping_criteria"})
 
 
@@ -827,8 +823,9 @@ class GenerateWithoutLengthLimit(Rule):
         for scope in facts.scopes:
             for site in scope.calls:
                 model = site.receiver
-                if site.name != "generate" or not isinstance(model, HFObject) or model.role != "model":
-                    continue
+                if site.name != "generate" or site.via or not isinstance(model, HFObject) or model.role != "model" \
+                        or model.model_kind not in _TEXT_GENERATION_KINDS:
+                    continue  # heads such as *ForPrediction (time series) generate a configured length
                 if self._limited(site.node, model):
                     continue
                 call = f"{dotted_name(site.node.func) or 'generate'}(...)"
@@ -852,7 +849,7 @@ class GenerateWithoutLengthLimit(Rule):
         for use in model.uses:
             if use.kind == "attr_load" and use.name == "generation_config":
                 return True  # model.generation_config.max_new_tokens = ...
-        config = getattr(model, "_config_obj", None)
+        config = model.config_object
         if config is not None and any(u.kind == "attr_store" and u.name in ("max_length", "max_new_tokens")
                                       for u in config.uses):
             return True
@@ -861,11 +858,6 @@ class GenerateWithoutLengthLimit(Rule):
 
 # ---------------------------------------------------------------------------------------------- HF604
 
-_NO_GRAD = frozenset({"torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad",
-                      "torch.autograd.grad_mode.no_grad", "torch.autograd.inference_mode",
-                      "torch.autograd.grad_mode.inference_mode"})
-_SET_GRAD = frozenset({"torch.set_grad_enabled", "torch.autograd.set_grad_enabled",
-                       "torch.autograd.grad_mode.set_grad_enabled"})
 # Calls that may put a model back in eval mode without naming it (Trainer.evaluate/predict do).
 _MAY_EVAL = frozenset({"evaluate", "predict", "evaluation_loop", "prediction_loop", "eval"})
 
@@ -1070,14 +1062,6 @@ class InferenceInTrainMode(Rule):
         """, line=9),
     ]
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self._depth = 0
-        self._guard = ""
-        self._saved: list[tuple[int, str]] = []
-        self._with_guards: dict[int, int] = {}  # id(With) -> how many no-grad items it entered
-        self._no_grad_calls: dict[int, str] = {}  # id(call) -> the guard it runs under
-
     @staticmethod
     def may_match(features) -> bool:
         grad = features.calls | features.attrs | features.imported
@@ -1086,56 +1070,7 @@ class InferenceInTrainMode(Rule):
         return "train" in features.calls or "from_config" in features.calls \
             or any(_MODEL_CLASS.fullmatch(c) for c in features.calls)
 
-    # ------------------------------------------------------------------ hooks: where gradients are off
-    def _guard_of(self, expr: cst.CSTNode) -> str:
-        """``torch.no_grad()`` (as written) when ``expr`` turns gradients off, else ""."""
-        func = expr.func if isinstance(expr, cst.Call) else expr
-        name = dotted_name(func)
-        if not name:
-            return ""
-        root, _, rest = name.partition(".")
-        value = self.ctx.facts.lookup(root)
-        if not isinstance(value, QName):
-            return ""
-        qualname = value.qualname + ("." + rest if rest else "")
-        if qualname in _NO_GRAD:
-            return f"{name}()" if isinstance(expr, cst.Call) else name
-        if qualname in _SET_GRAD and isinstance(expr, cst.Call) and expr.args:
-            flag = expr.args[0].value
-            if isinstance(flag, cst.Name) and flag.value == "False":
-                return f"{name}(False)"
-        return ""
-
-    def visit_With(self, node: cst.With) -> None:
-        guards = [g for item in node.items if (g := self._guard_of(item.item))]
-        if guards:
-            self._saved.append((self._depth, self._guard))
-            self._depth += 1
-            self._guard = guards[0]
-            self._with_guards[id(node)] = 1
-
-    def leave_With(self, node: cst.With) -> None:
-        if self._with_guards.pop(id(node), 0):
-            self._depth, self._guard = self._saved.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        # Only called on the deferred visit, when the body is analysed: it runs wherever it is called from.
-        self._saved.append((self._depth, self._guard))
-        guard = next((g for d in node.decorators if (g := self._guard_of(d.decorator))), "")
-        self._depth, self._guard = (1, f"@{guard}") if guard else (0, "")
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self._saved:
-            self._depth, self._guard = self._saved.pop()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if self._depth:
-            self._no_grad_calls[id(node)] = self._guard
-
-    # ------------------------------------------------------------------ check
     def check(self) -> Iterable[Report]:
-        if not self._no_grad_calls:
-            return
         facts = self.ctx.facts
         for model in facts.objects:
             if model.role != "model":
@@ -1143,7 +1078,7 @@ class InferenceInTrainMode(Rule):
             reported: set = set()  # one finding per missing eval(): at the first no-grad pass it misses
             for use in model.uses:
                 forward = use.kind == "call" or (use.kind == "method" and use.name in ("forward", "generate"))
-                if not forward or id(use.call) not in self._no_grad_calls:
+                if not forward or not use.context.grad_off:
                     continue
                 why = self._in_train_mode(model, use)
                 if why is None or (id(use.scope), why) in reported:
@@ -1153,8 +1088,8 @@ class InferenceInTrainMode(Rule):
                 label = dotted_name(func.value if isinstance(func, cst.Attribute) and use.kind == "method" else func) \
                     or model.label()
                 call = f"{dotted_name(func) or label}(...)"
-                yield self.report(use.call, self.message.format(call=call, guard=self._no_grad_calls[id(use.call)],
-                                                                model=label, why=why))
+                yield self.report(use.site, self.message.format(call=call, guard=use.context.grad_off, model=label,
+                                                                why=why))
 
     def _in_train_mode(self, model: HFObject, forward: Use) -> Optional[str]:
         """What left the model in training mode before ``forward``, or None when eval mode (or unknown)."""
@@ -1172,31 +1107,31 @@ class InferenceInTrainMode(Rule):
             if use.scope is not scope or use.seq >= forward.seq:
                 continue
             if use.kind == "method" and use.name == "eval":
-                events.append((use.seq, use.cond, "eval", use.call))
+                events.append((use.seq, use.cond, "eval", use.site))
             elif use.kind == "method" and use.name == "train":
-                events.append((use.seq, use.cond, _train_mode(use.call, facts), use.call))
-            elif _handed_to_helper(use) and not use.callee.endswith(".prepare"):
+                events.append((use.seq, use.cond, _train_mode(use.call, facts), use.site))
+            elif _handed_to_helper(use) and not use.callee.endswith(".prepare") and not facts.is_summarized(use.call):
                 events.append((use.seq, use.cond, "unknown", use.node))
         for site in scope.calls:
             if site.seq < forward.seq and site.name in _MAY_EVAL and site.receiver is not model \
                     and not (isinstance(site.receiver, HFObject) and site.receiver.role in ("model", "tokenizer")):
                 events.append((site.seq, site.cond, "unknown", site.node))
         events.sort(key=lambda e: e[0])
-        starts = [e for e in events if e[2] in ("train", "built") and _related(e[1], forward.cond)]
+        starts = [e for e in events if e[2] in ("train", "built") and on_one_path(e[1], forward.cond)]
         if not starts:
             return None
         start = starts[-1]
         for seq, cond, kind, _ in events:
             if seq <= start[0]:
                 continue
-            if kind == "unknown" and _related(cond, forward.cond):
+            if kind == "unknown" and on_one_path(cond, forward.cond):
                 return None
-            if kind == "eval" and (cond == forward.cond[:len(cond)] or cond == start[1][:len(cond)]):
+            if kind == "eval" and (dominates(cond, forward.cond) or dominates(cond, start[1])):
                 return None
         line = self.ctx.position(start[3]).start.line
-        label = dotted_name(start[3].func.value) if start[2] == "train" else dotted_name(forward.call.func)
+        label = _receiver_text(start[3]) if start[2] == "train" else dotted_name(forward.call.func)
         if forward.kind == "method":
-            label = dotted_name(forward.call.func.value) if start[2] != "train" else label
+            label = _receiver_text(forward.call) if start[2] != "train" else label
         label = label or model.label()
         partial = [e for e in events if e[0] > start[0] and e[2] == "eval"]
         since = f"`{label}.eval()` at line {self.ctx.position(partial[-1][3]).start.line} does not run on every path" \
@@ -1211,6 +1146,12 @@ class InferenceInTrainMode(Rule):
 _MODEL_CLASS = re.compile(r"\w*(Model|LMHeadModel|For[A-Z]\w*)")
 
 
+def _receiver_text(call: cst.CSTNode) -> str:
+    """``model`` of ``model.train()``; "" for a call of a helper (``make_model()``)."""
+    func = call.func if isinstance(call, cst.Call) else None
+    return dotted_name(func.value) if isinstance(func, cst.Attribute) else ""
+
+
 def _train_mode(call: cst.Call, facts) -> str:
     if not call.args:
         return "train"
@@ -1218,9 +1159,3 @@ def _train_mode(call: cst.Call, facts) -> str:
     if isinstance(value, Const) and isinstance(value.value, bool):
         return "train" if value.value else "eval"
     return "unknown"
-
-
-def _related(a: tuple, b: tuple) -> bool:
-    """Two statements that can run one after the other: one's conditions contain the other's."""
-    n = min(len(a), len(b))
-    return a[:n] == b[:n]

@@ -7,9 +7,9 @@ from typing import Iterable, Optional
 from ..lazy_libcst import cst
 
 from .. import knowledge
-from ..analysis.bindings import QName, Scope, dotted_name
-from ..analysis.pairing import models_paired_with
-from ..analysis.values import Const, Dict, HFObject, Seq, Str, UNKNOWN, Use
+from ..analysis.flow import Branch, runs_whenever
+from ..analysis.scopes import Scope, dotted_name
+from ..analysis.values import Const, Dict, HFObject, QName, Seq, Str, UNKNOWN, Use
 from .base import Invalid, Replacement, Report, Rule, Valid
 
 ADD_METHODS = ("add_tokens", "add_special_tokens")
@@ -75,17 +75,13 @@ def _guard_mentions(test: cst.CSTNode, names: set[str]) -> bool:
     return False
 
 
-def follows_on_every_path(later_cond: tuple, earlier_cond: tuple, facts, guard_names: set[str]) -> bool:
-    """True when code at ``later_cond`` runs whenever code at ``earlier_cond`` ran, or is guarded on it."""
-    if later_cond == earlier_cond[:len(later_cond)]:
-        return True
-    if later_cond[:len(earlier_cond)] != earlier_cond:
-        return False  # another branch
-    for marker in later_cond[len(earlier_cond):]:
-        owner = facts.branch_nodes.get(marker[1])
-        if marker[0] != "if" or marker[2] != "body" or owner is None or not _guard_mentions(owner.test, guard_names):
-            return False
-    return True
+def resize_runs_after(resize_cond: tuple, add_cond: tuple, guard_names: set[str]) -> bool:
+    """A resize at ``resize_cond`` runs whenever the add at ``add_cond`` did: on every path after it, or only
+    skipped by an ``if`` on what was added (``if num_added > 0:``, ``if len(tokenizer) > ...:``)."""
+    def excused(branch: Branch) -> bool:
+        return branch.kind == "if" and branch.arm == "body" and _guard_mentions(branch.test, guard_names)
+
+    return runs_whenever(resize_cond, add_cond, excused)
 
 
 class AddTokensWithoutResize(Rule):
@@ -298,7 +294,7 @@ class AddTokensWithoutResize(Rule):
         for tok in facts.objects:
             if tok.role != "tokenizer":
                 continue
-            models = models_paired_with(facts, tok)
+            models = facts.models_paired_with(tok)
             if not models:
                 continue
             for model in models:
@@ -333,7 +329,7 @@ class AddTokensWithoutResize(Rule):
         for site in scope.calls:
             if site.seq <= add.seq or (limit is not None and site.seq >= limit):
                 continue
-            if site.name == "resize_token_embeddings" and follows_on_every_path(site.cond, add.cond, facts, guard):
+            if site.name == "resize_token_embeddings" and resize_runs_after(site.cond, add.cond, guard):
                 return None
         if first_use is None:
             when = "afterwards"
@@ -530,7 +526,7 @@ class ResizeToWrongSize(Rule):
             if not adds:
                 continue
             for site in scope.calls:
-                if site.name != "resize_token_embeddings" or not site.node.args:
+                if site.name != "resize_token_embeddings" or site.via or not site.node.args:
                     continue
                 prior = [(use, tok) for use, tok in adds if use.seq < site.seq]
                 if not prior:
@@ -733,26 +729,6 @@ class SpecialTokenAddedAsNormalToken(Rule):
     def may_match(features) -> bool:
         return "add_tokens" in features.calls
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self._loops: list[tuple[str, cst.For]] = []  # (loop variable, loop) around the current node
-        self._loop_of_call: dict[int, cst.For] = {}  # add_tokens(x) inside `for x in [...]`
-
-    def visit_For(self, node: cst.For) -> None:
-        self._loops.append((node.target.value if isinstance(node.target, cst.Name) else "", node))
-
-    def leave_For(self, node: cst.For) -> None:
-        self._loops.pop()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if self._loops and isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_tokens" \
-                and node.args and isinstance(node.args[0].value, cst.Name):
-            name = node.args[0].value.value
-            for var, loop in reversed(self._loops):
-                if var == name:
-                    self._loop_of_call[id(node)] = loop
-                    break
-
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
         uses_tokenizers_library = any(
@@ -760,7 +736,7 @@ class SpecialTokenAddedAsNormalToken(Rule):
             for bindings in facts.module_scope.bindings.values() for b in bindings)
         for scope in facts.scopes:
             for site in scope.calls:
-                if site.name != "add_tokens" or not isinstance(site.node.func, cst.Attribute):
+                if site.name != "add_tokens" or site.via or not isinstance(site.node.func, cst.Attribute):
                     continue
                 receiver = site.receiver
                 if isinstance(receiver, HFObject):
@@ -768,11 +744,11 @@ class SpecialTokenAddedAsNormalToken(Rule):
                         continue
                 elif receiver is not UNKNOWN or uses_tokenizers_library:
                     continue
-                report = self._check_call(site.node)
+                report = self._check_call(site.node, site.context)
                 if report is not None:
                     yield report
 
-    def _check_call(self, call: cst.Call) -> Optional[Report]:
+    def _check_call(self, call: cst.Call, context) -> Optional[Report]:
         facts = self.ctx.facts
         positional = [a for a in call.args if a.keyword is None and not a.star]
         keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
@@ -787,7 +763,9 @@ class SpecialTokenAddedAsNormalToken(Rule):
         if arg is None:
             return None
         value = facts.value_of(arg.value)
-        loop = self._loop_of_call.get(id(call))
+        # `for marker in [...]: tok.add_tokens(marker)` adds every element of the loop
+        loop = context.loop_binding(arg.value.value) if isinstance(arg.value, cst.Name) else None
+        loop = loop if loop is not None and loop.targets == (arg.value.value,) else None
         if value is UNKNOWN and loop is not None:
             value = facts.value_of(loop.iter)
         items = [value] if isinstance(value, Str) else list(value.items) if isinstance(value, Seq) else []
