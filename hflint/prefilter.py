@@ -37,6 +37,19 @@ class Features:
     receiver_attrs: set = field(default_factory=set)
     hf_receivers: set = field(default_factory=set)
     non_ascii_strings: bool = False  # a str constant with a non-ASCII character (text in another script)
+    unpacks_call: bool = False  # `a, b = f(...)`: the second name may be a base model's pooler output
+    class_bases: dict = field(default_factory=dict)  # the file's classes: name -> last names of their bases
+
+    def base_names(self, name: str) -> list:
+        """``name`` and, for a class of this file, the names of its bases, transitively (``FocalTrainer`` ->
+        ``FocalTrainer``, ``Trainer``)."""
+        found, todo = [], [name]
+        while todo:
+            n = todo.pop()
+            if n not in found:
+                found.append(n)
+                todo.extend(self.class_bases.get(n, ()))
+        return found
 
 
 def _name_of(node: ast.AST):
@@ -48,12 +61,22 @@ def _name_of(node: ast.AST):
 
 
 def _stringy(node: ast.AST, names: set) -> bool:
-    """Could this expression evaluate to a string the analysis resolves?"""
+    """Could this expression evaluate to a string the analysis resolves? ``names`` holds the names bound to
+    strings, to containers of strings (``CKPT["lm"]``, ``MODELS[0]``) and to the file's functions (their
+    summaries may return one)."""
     t = type(node)
     if t is ast.Constant:
         return isinstance(node.value, str)
     if t is ast.Name or t is ast.Attribute:
         return _name_of(node) in names
+    if t is ast.Subscript:
+        return _name_of(node.value) in names
+    if t in (ast.List, ast.Tuple, ast.Set):
+        return any(_stringy(e, names) for e in node.elts)
+    if t is ast.Dict:
+        return any(v is not None and _stringy(v, names) for v in node.values)
+    if t is ast.Call:
+        return _name_of(node.func) in names
     if t is ast.BoolOp:
         return all(_stringy(v, names) for v in node.values)
     if t is ast.IfExp:
@@ -69,6 +92,9 @@ def scan(tree: ast.AST) -> Features:
     loads: list[ast.AST] = []  # checkpoint argument of each load
     call_bindings: list[tuple[str, str]] = []  # (bound name, last name of the called function)
     assigned: list[tuple[str, ast.AST]] = []  # (name, value) of simple assignments
+    functions: list[str] = []  # the file's own functions: a call of one may return a checkpoint or a load
+    params: dict[str, list[str]] = {}  # function name -> its parameter names
+    called_with_str: set = set()  # functions called with a string argument: their parameters may be checkpoints
     for node in ast.walk(tree):
         t = type(node)
         if t is ast.Call:
@@ -84,6 +110,9 @@ def scan(tree: ast.AST) -> Features:
                     f.load_keywords.update(k.arg for k in node.keywords if k.arg)
             elif type(fn) is ast.Name:
                 calls.add(fn.id)
+            if type(fn) is ast.Name and any(type(a) is ast.Constant and type(a.value) is str
+                                            for a in [*node.args, *(k.value for k in node.keywords)]):
+                called_with_str.add(fn.id)
             if node.keywords:
                 last = fn.attr if type(fn) is ast.Attribute else fn.id if type(fn) is ast.Name else ""
                 kws = f.call_keywords.setdefault(last, set())
@@ -107,6 +136,11 @@ def scan(tree: ast.AST) -> Features:
             targets = node.targets if t is ast.Assign else [node.target]
             if node.value is not None:
                 for target in targets:
+                    if type(target) in (ast.Tuple, ast.List) and type(node.value) is ast.Call:
+                        f.unpacks_call = True
+                    if type(target) in (ast.Tuple, ast.List) and type(node.value) in (ast.Tuple, ast.List) \
+                            and len(target.elts) == len(node.value.elts):
+                        assigned.extend((_name_of(a), b) for a, b in zip(target.elts, node.value.elts) if _name_of(a))
                     name = _name_of(target)
                     if name:
                         assigned.append((name, node.value))
@@ -126,6 +160,16 @@ def scan(tree: ast.AST) -> Features:
                     dict_keys.add(s.value)
                 elif s.value == 1:
                     f.index_one = True
+        elif t is ast.ClassDef:
+            f.class_bases[node.name] = [n for b in node.bases if (n := _name_of(b))]
+        elif t is ast.FunctionDef or t is ast.AsyncFunctionDef:
+            functions.append(node.name)
+            a = node.args
+            params[node.name] = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]
+            positional = a.posonlyargs + a.args
+            defaults = list(zip(positional[len(positional) - len(a.defaults):], a.defaults))
+            defaults += [(p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
+            assigned.extend((p.arg, d) for p, d in defaults)  # a default checkpoint string
         elif t is ast.ImportFrom:
             f.imported.update(alias.name for alias in node.names)
             if node.module == "transformers" and not node.level:
@@ -157,7 +201,9 @@ def scan(tree: ast.AST) -> Features:
                 grown = True
     f.hf_receivers = receivers
     if loads:
-        names: set = set()
+        names: set = set(functions)
+        for fn in called_with_str:
+            names.update(params.get(fn, ()))
         changed = True
         while changed:  # names bound to strings, through chains of names
             changed = False

@@ -16,7 +16,7 @@ from typing import NamedTuple, Optional
 from ..lazy_libcst import cst
 
 from .scopes import dotted_name
-from .values import (UNKNOWN, VERSION, ClassRef, Const, Encoding, HFObject, Hidden, Instance, Output, QName, Seq,
+from .values import (UNKNOWN, VERSION, ClassRef, SelfRef, Const, Encoding, HFObject, Hidden, Instance, Output, QName, Seq,
                      Str, Tracked, Value)
 
 # Libraries whose objects play the same roles as transformers' own (trainers and collators taking a
@@ -166,12 +166,15 @@ def user_class(ref: ClassRef) -> Optional[UserClass]:
             init = next((b.node for b in scope.bindings.get("__init__", ()) if isinstance(b.node, cst.FunctionDef)),
                         None)
         nxt = None
-        for value in getattr(scope, "base_values", ()):
-            if isinstance(value, QName) and export_name(value.qualname) and classify(export_name(value.qualname)).role != "other":
+        for value in scope.base_values:
+            export = export_name(value.qualname) if isinstance(value, QName) else None
+            if export and classify(export).role != "other":
                 params, kwargs = _init_signature(init)
                 return UserClass(ref.scope.name, value.qualname, params, kwargs)
             if isinstance(value, ClassRef) and nxt is None:
                 nxt = value.scope
+            elif nxt is None:
+                return None  # a mixin from elsewhere comes first in the MRO: its __init__ may be anything
         scope = nxt
     return None
 
@@ -287,7 +290,7 @@ class HFObjects:
         """``MyTrainer(...)`` / ``Head(config)``: what the transformers base class would make."""
         info = user_class(ref)
         if info is None:
-            return UNKNOWN
+            return SelfRef(ref.scope)  # an instance: its methods and the attributes they set are the class's
         return self._construct(node, info.export, args, cls=info.export if classify(info.export).role != "model"
                                else ref.scope.name)
 

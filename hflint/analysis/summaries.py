@@ -45,6 +45,7 @@ class Summary:
     effects: tuple
     self_param: bool  # the first parameter is bound to the receiver (methods, classmethods)
     params: tuple  # parameter names, positional order first
+    defaults: tuple  # (name, value) of the parameters' default values
 
 
 class Summaries:
@@ -89,6 +90,8 @@ class Summaries:
         params = node.params
         ordered = list(params.posonly_params) + list(params.params)
         names = []
+        defaults = tuple((p.name.value, scratch.eval(p.default)) for p in [*ordered, *params.kwonly_params]
+                         if p.default is not None)  # read in the defining scope, before any parameter is bound
         for i, p in enumerate(ordered):
             names.append(p.name.value)
             if i == 0 and self_param and "classmethod" in decorators:
@@ -114,7 +117,7 @@ class Summaries:
         effects = [Effect(t, u) for t in scratch.tracked if isinstance(t, Param) for u in t.uses]
         effects += [Effect(t, u) for t, u in scratch.outer_uses]
         effects.sort(key=lambda e: e.use.seq)
-        return Summary(ref.name, returns, tuple(effects), self_param, tuple(names))
+        return Summary(ref.name, returns, tuple(effects), self_param, tuple(names), defaults)
 
     # ------------------------------------------------------------------ calls
     def call_function(self, node: cst.Call, ref: FuncRef, args, receiver: Optional[Value]) -> Value:
@@ -145,8 +148,8 @@ class Summaries:
 
     @staticmethod
     def _actuals(summary: Summary, args, receiver: Optional[Value]) -> dict:
-        """Parameter name -> the value passed for it at this call."""
-        actuals: dict[str, Value] = {}
+        """Parameter name -> the value passed for it at this call (or its default)."""
+        actuals: dict[str, Value] = dict(summary.defaults)
         params = list(summary.params)
         if summary.self_param and params:
             if receiver is not None:

@@ -15,7 +15,7 @@ from ..lazy_libcst import cst
 
 from ..analysis.hfobjects import classify, export_name
 from ..analysis.scopes import dotted_name
-from ..analysis.values import HFObject, Output, QName
+from ..analysis.values import ClassRef, HFObject, Output, QName
 from ..knowledge import api, load
 from .base import Invalid, Replacement, Report, Rule, Valid
 
@@ -341,7 +341,8 @@ class _KeywordRule(_ApiRule):
         """Only files passing an owner a keyword that is not plainly valid at the target can match."""
         target = _prefilter_target(features)
         for last, keywords in features.call_keywords.items():
-            owner = features.hf_aliases.get(last, last)
+            owner = next((features.hf_aliases.get(n, n) for n in features.base_names(last)
+                          if features.hf_aliases.get(n, n) in _CALL_OWNERS), features.hf_aliases.get(last, last))
             if owner == "from_pretrained":
                 tables = tuple(f"from_pretrained.{role}" for role in _LOAD_ROLES)
             elif owner in _CALL_OWNERS:
@@ -363,14 +364,24 @@ class _KeywordRule(_ApiRule):
     def visit_Call(self, node) -> None:
         if self._guard or not node.args:
             return
-        callee = self.ctx.facts.value_of(node.func)
-        if not isinstance(callee, QName):
+        facts = self.ctx.facts
+        callee = facts.value_of(node.func)
+        accepted: frozenset = frozenset()
+        if isinstance(callee, ClassRef):  # class FocalTrainer(Trainer): accepts what Trainer accepts
+            info = facts.user_class(callee)
+            if info is None or (info.init_params is not None and not info.init_kwargs):
+                return  # its own __init__ decides what it accepts
+            accepted = info.init_params or frozenset()
+            owner = call_owner(info.base)
+            owner = (owner[0], f"{callee.scope.name}({owner[1]})") if owner else None
+        elif isinstance(callee, QName):
+            owner = call_owner(callee.qualname)
+        else:
             return
-        owner = call_owner(callee.qualname)
         if owner is None:
             return
         for arg in node.args:
-            if arg.keyword is None or arg.star:
+            if arg.keyword is None or arg.star or arg.keyword.value in accepted:
                 continue
             finding = self._keyword(owner, arg)
             if finding is not None:

@@ -109,6 +109,48 @@ class TokenizerModelCheckpointMismatch(Rule):
             clf = pipeline("sentiment-analysis", model="distilbert-base-uncased-finetuned-sst-2-english",
                            tokenizer="distilbert-base-uncased")
         """),
+        Valid("""
+            # a function that returns what it loads: the same checkpoint as the tokenizer
+            from transformers import AutoModel, AutoTokenizer
+            def load_backbone():
+                return AutoModel.from_pretrained("roberta-large")
+            tokenizer = AutoTokenizer.from_pretrained("roberta-large")
+            backbone = load_backbone()
+            vectors = backbone(**tokenizer(["a", "b"], padding=True, return_tensors="pt"))
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            def load(name="gpt2"):
+                return AutoTokenizer.from_pretrained(name), AutoModelForCausalLM.from_pretrained(name)
+            tokenizer, model = load("distilgpt2")
+            out = model.generate(**tokenizer(["Hi"], return_tensors="pt"), max_new_tokens=5)
+        """),
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tok_id, lm_id = "bert-base-cased", "bert-base-cased"
+            tokenizer = AutoTokenizer.from_pretrained(tok_id)
+            model = AutoModel.from_pretrained(lm_id)
+        """),
+        Valid("""
+            from transformers import AutoModelForMaskedLM, AutoTokenizer
+            CHECKPOINTS = {"tok": "roberta-base", "lm": "distilroberta-base"}
+            MODELS = ["xlm-roberta-base", "bert-base-cased"]
+            tokenizer = AutoTokenizer.from_pretrained(CHECKPOINTS["tok"])
+            model = AutoModelForMaskedLM.from_pretrained(CHECKPOINTS["lm"])
+            other = AutoTokenizer.from_pretrained(MODELS[0])
+            other_model = AutoModelForMaskedLM.from_pretrained(MODELS[0])
+            out = other_model(**other(["x"], return_tensors="pt"))
+        """),
+        Valid("""
+            # a checkpoint that is a parameter of the function stays unknown when the call does not say it
+            from transformers import AutoModel, AutoTokenizer
+            def build(checkpoint):
+                return AutoModel.from_pretrained(checkpoint)
+            def main(args):
+                tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+                model = build(args.model_name_or_path)
+                return model(**tokenizer(["x"], return_tensors="pt"))
+        """),
     ]
     INVALID = [
         Invalid("""
@@ -164,6 +206,44 @@ class TokenizerModelCheckpointMismatch(Rule):
             collator = DataCollatorForLanguageModeling(tok, mlm_probability=0.15)
             trainer = Trainer(model=mlm, data_collator=collator)
         """, line=3),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            def load_backbone():
+                return AutoModel.from_pretrained("roberta-large")
+            tokenizer = AutoTokenizer.from_pretrained("bert-large-cased")
+            backbone = load_backbone()
+            vectors = backbone(**tokenizer(["a", "b"], padding=True, return_tensors="pt"))
+        """, line=5, message="tokenizer from 'bert-large-cased' (line 4) feeds a model from 'roberta-large' (line 5)"),
+        Invalid("""
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            class Classifier:
+                def build(self, checkpoint="roberta-base"):
+                    model = AutoModelForSequenceClassification.from_pretrained(checkpoint, num_labels=3)
+                    return AutoTokenizer.from_pretrained("bert-base-uncased"), model
+            tokenizer, model = Classifier().build()
+            print(model(**tokenizer(["x"], return_tensors="pt")).logits)
+        """, line=6, message="'roberta-base'"),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            tok_id, lm_id = "bert-base-cased", "gpt2"
+            tokenizer = AutoTokenizer.from_pretrained(tok_id)
+            model = AutoModel.from_pretrained(lm_id)
+        """, line=4, message="'gpt2'"),
+        Invalid("""
+            from transformers import AutoModelForMaskedLM, AutoTokenizer
+            CHECKPOINTS = {"tok": "bert-base-cased", "lm": "roberta-base"}
+            tokenizer = AutoTokenizer.from_pretrained(CHECKPOINTS["tok"])
+            model = AutoModelForMaskedLM.from_pretrained(CHECKPOINTS["lm"])
+        """, line=4),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            MODELS = ["bert-base-uncased", "xlm-roberta-base"]
+            BASE = 1
+            def embed(texts):
+                tokenizer = AutoTokenizer.from_pretrained(MODELS[0])
+                model = AutoModel.from_pretrained(MODELS[BASE])
+                return model(**tokenizer(texts, padding=True, return_tensors="pt"))
+        """, line=6, message="'xlm-roberta-base'"),
     ]
 
     @staticmethod

@@ -223,6 +223,14 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
             out = model(**tokenizer("hello world", return_tensors="pt"))
             embeddings = out.last_hidden_state[:, 0]
         """),
+        Valid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("BAAI/bge-base-en-v1.5")
+            encoder = AutoModel.from_pretrained("BAAI/bge-base-en-v1.5")
+            def encode(texts):
+                seq, _ = encoder(**tokenizer(texts, padding=True, return_tensors="pt"), return_dict=False)
+                return seq[:, 0]
+        """),
     ]
     INVALID = [
         Invalid("""
@@ -293,6 +301,14 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
                     out = self.model(**self.tokenizer(texts, padding=True, return_tensors="pt"))
                     return out.last_hidden_state[:, 0]
         """, line=10, message="returned from `encode()`"),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+            encoder = AutoModel.from_pretrained("bert-base-uncased")
+            def encode(texts):
+                seq, _ = encoder(**tokenizer(texts, padding=True, return_tensors="pt"), return_dict=False)
+                return seq[:, 0]
+        """, line=6, message="returned from `encode()`"),
     ]
 
     @staticmethod
@@ -396,6 +412,29 @@ class PoolerOutputAsSentenceEmbedding(_PooledVectorRule):
             embeddings = (out.last_hidden_state * mask).sum(1) / mask.sum(1)
             print(torch.cosine_similarity(embeddings[0], embeddings[1], dim=0))
         """),
+        Valid("""
+            # the unpacked pooler output feeds a classifier head being trained
+            import torch
+            from transformers import AutoModel
+            class Classifier(torch.nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.encoder = AutoModel.from_pretrained("bert-base-uncased")
+                    self.head = torch.nn.Linear(768, 2)
+
+                def forward(self, **enc):
+                    seq, pooled = self.encoder(**enc, return_dict=False)
+                    return self.head(pooled)
+        """),
+        Valid("""
+            import torch.nn.functional as F
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            model = AutoModelForSequenceClassification.from_pretrained("roberta-base")
+            enc = tokenizer(["a", "b"], padding=True, return_tensors="pt")
+            logits, = model(**enc, return_dict=False)
+            print(F.softmax(logits, dim=-1))
+        """),
     ]
     INVALID = [
         Invalid("""
@@ -450,11 +489,21 @@ class PoolerOutputAsSentenceEmbedding(_PooledVectorRule):
             p = enc_model(**tok(["x", "y"], padding=True, return_tensors="pt"))[1]
             print(util.cos_sim(p[0], p[1]))
         """, line=5, message="compared with `cos_sim`"),
+        Invalid("""
+            import torch.nn.functional as F
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            encoder = AutoModel.from_pretrained("roberta-base")
+            enc = tokenizer(["a cat", "a dog"], padding=True, return_tensors="pt")
+            seq, pooled = encoder(**enc, return_dict=False)
+            print(F.cosine_similarity(pooled[0:1], pooled[1:2]))
+        """, line=6, message="`pooled` (the pooler layer of 'roberta-base')"),
     ]
 
     @staticmethod
     def may_match(features) -> bool:
-        return features.resolvable_loads > 0 and ("pooler_output" in features.attrs or features.index_one)
+        return features.resolvable_loads > 0 and ("pooler_output" in features.attrs or features.index_one
+                                                  or features.unpacks_call)
 
 
 def _padded(value) -> Optional[str]:

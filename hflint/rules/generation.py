@@ -689,7 +689,8 @@ class PadTokenIsEosWithLmCollator(Rule):
 
 # ---------------------------------------------------------------------------------------------- HF603
 
-_TEXT_GENERATION_KINDS = ("decoder", "seq2seq", "unknown")
+# Time-series models (TimeSeriesTransformer, Informer, Autoformer) generate `config.prediction_length` steps.
+_FIXED_LENGTH_GENERATORS = ("ForPrediction",)
 _LENGTH_KEYWORDS = frozenset({"max_new_tokens", "max_length", "generation_config", "max_time", "stopping_criteria"})
 
 
@@ -824,8 +825,8 @@ class GenerateWithoutLengthLimit(Rule):
             for site in scope.calls:
                 model = site.receiver
                 if site.name != "generate" or site.via or not isinstance(model, HFObject) or model.role != "model" \
-                        or model.model_kind not in _TEXT_GENERATION_KINDS:
-                    continue  # heads such as *ForPrediction (time series) generate a configured length
+                        or model.cls.endswith(_FIXED_LENGTH_GENERATORS):
+                    continue
                 if self._limited(site.node, model):
                     continue
                 call = f"{dotted_name(site.node.func) or 'generate'}(...)"
@@ -1000,6 +1001,44 @@ class InferenceInTrainMode(Rule):
             with torch.no_grad():
                 out = model(torch.tensor([[1, 2]]))
         """),
+        Valid("""
+            # eval() on the wrapper switches the wrapped model
+            import torch
+            from peft import LoraConfig, get_peft_model
+            from transformers import AutoModelForCausalLM
+            model = get_peft_model(AutoModelForCausalLM.from_pretrained("gpt2"), LoraConfig(lora_dropout=0.1))
+            model.train()
+            model.eval()
+            with torch.no_grad():
+                logits = model(input_ids=torch.tensor([[1, 2]])).logits
+        """),
+        Valid("""
+            import torch
+            from accelerate import Accelerator
+            from transformers import AutoModelForSequenceClassification
+            accelerator = Accelerator()
+            model = AutoModelForSequenceClassification.from_pretrained("roberta-base")
+            optimizer = torch.optim.AdamW(model.parameters())
+            model, optimizer = accelerator.prepare(model, optimizer)
+            model.train()
+            for batch in []:
+                accelerator.backward(model(**batch).loss)
+            model.eval()
+            with torch.no_grad():
+                preds = model(**batch).logits.argmax(-1)
+        """),
+        Valid("""
+            # a helper that switches the model to eval mode before the no-grad pass
+            import torch
+            from transformers import AutoModelForCausalLM
+            def evaluate(model, batches):
+                model.eval()
+                with torch.no_grad():
+                    return [model(**b).loss for b in batches]
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.train()
+            losses = evaluate(model, [])
+        """),
     ]
     INVALID = [
         Invalid("""
@@ -1060,6 +1099,52 @@ class InferenceInTrainMode(Rule):
             with torch.no_grad():
                 out = model(torch.tensor([[1, 2]]))
         """, line=9),
+        Invalid("""
+            import torch
+            from peft import LoraConfig, get_peft_model
+            from transformers import AutoModelForCausalLM
+            model = get_peft_model(AutoModelForCausalLM.from_pretrained("gpt2"), LoraConfig(lora_dropout=0.1))
+            model.train()
+            with torch.no_grad():
+                logits = model(input_ids=torch.tensor([[1, 2]])).logits
+        """, line=7, message="(`model.train()` at line 5"),
+        Invalid("""
+            import torch
+            from accelerate import Accelerator
+            from transformers import AutoModelForSequenceClassification
+            accelerator = Accelerator()
+            model = AutoModelForSequenceClassification.from_pretrained("roberta-base")
+            optimizer = torch.optim.AdamW(model.parameters())
+            model, optimizer = accelerator.prepare(model, optimizer)
+            model.train()
+            for batch in []:
+                accelerator.backward(model(**batch).loss)
+            with torch.no_grad():
+                preds = model(**batch).logits.argmax(-1)
+        """, line=12),
+        Invalid("""
+            # a helper that runs the model without grad, called while it is in training mode
+            import torch
+            from transformers import AutoModelForCausalLM
+            @torch.no_grad()
+            def sample(model, prompt_ids):
+                return model.generate(prompt_ids, max_new_tokens=20)
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.train()
+            text = sample(model, torch.tensor([[1, 2]]))
+        """, line=9, message="runs under `@torch.no_grad()`"),
+        Invalid("""
+            import torch
+            from transformers import BertConfig, BertModel, BertPreTrainedModel
+            class Scorer(BertPreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.bert = BertModel(config)
+                    self.score = torch.nn.Linear(config.hidden_size, 1)
+            model = Scorer(BertConfig())
+            with torch.no_grad():
+                out = model(input_ids=torch.tensor([[101, 102]]))
+        """, line=10, message="built with `Scorer(config)`"),
     ]
 
     @staticmethod

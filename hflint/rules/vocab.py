@@ -1,6 +1,7 @@
 """HF3xx — vocabulary and embeddings: tokens added to a tokenizer must get embedding rows."""
 from __future__ import annotations
 
+import os
 import re
 from typing import Iterable, Optional
 
@@ -16,6 +17,13 @@ ADD_METHODS = ("add_tokens", "add_special_tokens")
 # Handing the model to one of these is using it with the vocabulary it has.
 _CONSUMER_SUFFIXES = ("Trainer", "pipeline", ".prepare")
 _USE_METHODS = frozenset({"generate", "forward", "save_pretrained", "push_to_hub"})
+
+
+def same_local_folder(a: Optional[str], b: Optional[str]) -> bool:
+    """Two checkpoint strings naming the same local folder (``./out`` and ``out/``)."""
+    if not a or not b or not knowledge.is_local_path(a) or not knowledge.is_local_path(b):
+        return False
+    return os.path.normpath(os.path.expanduser(a)) == os.path.normpath(os.path.expanduser(b))
 
 
 def _existing_token_ref(node: cst.CSTNode, facts) -> bool:
@@ -119,6 +127,12 @@ class AddTokensWithoutResize(Rule):
     name = "add-tokens-without-resize"
     message = "`{tokenizer}.{method}(...)` adds tokens but `{model}` (line {line}) is not resized {when}; " \
               "call `{model}.resize_token_embeddings(len({tokenizer}))`"
+    # A tokenizer changed or a model made by one of the file's functions (`Use.via`, `HFObject.via`).
+    message_via_add = "`{via}(...)` adds tokens to `{tokenizer}` (`{method}` at line {inner}) but `{model}` " \
+                      "(line {line}) is not resized {when}; call `{model}.resize_token_embeddings(len({tokenizer}))`"
+    message_via_model = "`{tokenizer}.{method}(...)` adds tokens but the model `{via}()` builds (line {line}) is " \
+                        "not resized {when}; resize it in `{via}` before it is returned: " \
+                        "`model.resize_token_embeddings(len({tokenizer}))`"
     fixable = "unsafe"
 
     VALID = [
@@ -189,6 +203,76 @@ class AddTokensWithoutResize(Rule):
             tokenizer.add_tokens(["<y>"])
             setup_embeddings(model, tokenizer)
             model(**tokenizer("x <y>", return_tensors="pt"))
+        """),
+        Valid("""
+            # model_init resizes the model it builds before returning it
+            from transformers import AutoModelForTokenClassification, AutoTokenizer, Trainer, TrainingArguments
+            NAME = "bert-base-cased"
+            tok = AutoTokenizer.from_pretrained(NAME)
+            tok.add_tokens(["[ENT]", "[/ENT]"])
+            def make_model(trial=None):
+                model = AutoModelForTokenClassification.from_pretrained(NAME, num_labels=5)
+                model.resize_token_embeddings(len(tok))
+                return model
+            args = TrainingArguments("out")
+            Trainer(model_init=make_model, args=args, processing_class=tok).hyperparameter_search()
+        """),
+        Valid("""
+            # a method that resizes counts as the resize where it is called
+            from transformers import AutoModel, AutoTokenizer
+            class Encoder:
+                def __init__(self):
+                    self.tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+                    self.encoder = AutoModel.from_pretrained("bert-base-cased")
+                    self.tokenizer.add_tokens(["[ENT]"])
+                    self.grow(len(self.tokenizer))
+
+                def grow(self, n):
+                    self.encoder.resize_token_embeddings(n)
+
+                def __call__(self, text):
+                    return self.encoder(**self.tokenizer(text, return_tensors="pt"))
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            def add_markers(tok, model):
+                tok.add_special_tokens({"additional_special_tokens": ["<|user|>", "<|bot|>"]})
+                model.resize_token_embeddings(len(tok))
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            add_markers(tokenizer, model)
+            out = model.generate(**tokenizer(["<|user|> hi"], return_tensors="pt"), max_new_tokens=8)
+        """),
+        Valid("""
+            # two different local folders: the saved model may already have the rows
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("./tokenizer-with-markers")
+            tokenizer.add_tokens(["<x>"])
+            model = AutoModelForSequenceClassification.from_pretrained("./finetuned-model")
+            logits = model(**tokenizer("a <x>", return_tensors="pt")).logits
+        """),
+        Valid("""
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            OUTPUT_DIR = "./outputs/checkpoint-500"
+            tokenizer = AutoTokenizer.from_pretrained(OUTPUT_DIR)
+            model = AutoModelForSequenceClassification.from_pretrained(OUTPUT_DIR)
+            tokenizer.add_tokens(["<x>"])
+            model.resize_token_embeddings(len(tokenizer))
+            logits = model(**tokenizer("a <x>", return_tensors="pt")).logits
+        """),
+        Valid("""
+            import torch
+            from transformers import AutoTokenizer, BertModel, BertPreTrainedModel
+            class Tagger(BertPreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.bert = BertModel(config)
+                    self.head = torch.nn.Linear(config.hidden_size, 9)
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["[E1]"])
+            model = Tagger.from_pretrained("bert-base-cased")
+            model.resize_token_embeddings(len(tokenizer))
+            print(model(**tokenizer("x [E1]", return_tensors="pt")))
         """),
     ]
     INVALID = [
@@ -283,6 +367,78 @@ class AddTokensWithoutResize(Rule):
             tokenizer.add_tokens(new_tokens)
             summary = model.generate(**tokenizer(["a <hl> b"], return_tensors="pt"))
         """, line=5),
+        Invalid("""
+            from transformers import AutoModelForTokenClassification, AutoTokenizer, Trainer, TrainingArguments
+            NAME = "bert-base-cased"
+            tok = AutoTokenizer.from_pretrained(NAME)
+            tok.add_tokens(["[ENT]", "[/ENT]"])
+            def make_model(trial=None):
+                return AutoModelForTokenClassification.from_pretrained(NAME, num_labels=5)
+            args = TrainingArguments("out")
+            Trainer(model_init=make_model, args=args, processing_class=tok).hyperparameter_search()
+        """, line=4, message="the model `make_model()` builds (line 8) is not resized before it is handed to `Trainer`"),
+        Invalid("""
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer
+            checkpoint = "roberta-base"
+            tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+            tokenizer.add_special_tokens({"additional_special_tokens": ["<e>", "</e>"]})
+            trainer = Trainer(
+                model_init=lambda: AutoModelForSequenceClassification.from_pretrained(checkpoint),
+                processing_class=tokenizer,
+            )
+        """, line=4, message="`<lambda>()`"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            def with_markers(tok):
+                tok.add_tokens(["<x>", "<y>"])
+                return tok
+            tokenizer = with_markers(AutoTokenizer.from_pretrained("gpt2"))
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            out = model.generate(**tokenizer(["a <x>"], return_tensors="pt"), max_new_tokens=4)
+        """, line=5, message="`with_markers(...)` adds tokens to `tokenizer` (`add_tokens` at line 3)"),
+        Invalid("""
+            from transformers import AutoModel, AutoTokenizer
+            class Encoder:
+                def __init__(self, name="bert-base-uncased"):
+                    self.tokenizer = AutoTokenizer.from_pretrained(name)
+                    self.model = AutoModel.from_pretrained(name)
+                    self.add_entity_markers()
+
+                def add_entity_markers(self):
+                    self.tokenizer.add_special_tokens({"additional_special_tokens": ["[E1]", "[/E1]"]})
+
+                def encode(self, text):
+                    return self.model(**self.tokenizer(text, return_tensors="pt"))
+        """, line=6, message="`add_entity_markers(...)` adds tokens to `self.tokenizer`"),
+        Invalid("""
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("./outputs/my-model")
+            model = AutoModelForSequenceClassification.from_pretrained("./outputs/my-model")
+            tokenizer.add_tokens(["<x>"])
+            logits = model(**tokenizer("a <x>", return_tensors="pt")).logits
+        """, line=4),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            OUTPUT_DIR = "/data/runs/sft/final"
+            def load():
+                tokenizer = AutoTokenizer.from_pretrained(OUTPUT_DIR)
+                tokenizer.add_special_tokens({"pad_token": "<pad>"})
+                model = AutoModelForCausalLM.from_pretrained(OUTPUT_DIR)
+                return model, tokenizer
+        """, line=5, message="before it is returned"),
+        Invalid("""
+            import torch
+            from transformers import AutoTokenizer, BertModel, BertPreTrainedModel
+            class Tagger(BertPreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.bert = BertModel(config)
+                    self.head = torch.nn.Linear(config.hidden_size, 9)
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+            tokenizer.add_tokens(["[E1]"])
+            model = Tagger.from_pretrained("bert-base-cased")
+            print(model(**tokenizer("x [E1]", return_tensors="pt")))
+        """, line=9),
     ]
 
     @staticmethod
@@ -315,8 +471,9 @@ class AddTokensWithoutResize(Rule):
         facts = self.ctx.facts
         if model.origin != "from_pretrained":
             return None
-        if model.checkpoint is not None and knowledge.is_local_path(model.checkpoint):
-            return None  # a saved fine-tune usually already has the rows
+        if model.checkpoint is not None and knowledge.is_local_path(model.checkpoint) \
+                and not same_local_folder(model.checkpoint, tok.checkpoint):
+            return None  # a fine-tune saved after resizing already has the rows for the tokenizer it was saved with
         scope: Scope = add.scope
         guard = {n.split(".")[-1] for n in tok.names}
         for name, bindings in scope.bindings.items():
@@ -335,16 +492,23 @@ class AddTokensWithoutResize(Rule):
             when = "afterwards"
         else:
             when = f"before {first_use[1]} (line {self.ctx.position(first_use[2]).start.line})"
-        tok_label = _label(add.call.func.value) if isinstance(add.call.func, cst.Attribute) else tok.label()
+        tok_label = _label(add.call.func.value) if isinstance(add.call.func, cst.Attribute) and not add.via \
+            else tok.label()
         model_label = model.names[0] if model.names else "model"
         line = self.ctx.position(model.node).start.line
-        return self.report(add.call, self.message.format(tokenizer=tok_label, method=add.name, model=model_label,
-                                                         line=line, when=when),
+        fields = dict(tokenizer=tok_label, method=add.name, model=model_label, line=line, when=when)
+        if model.via and not model.names:
+            message = self.message_via_model.format(via=model.via, **fields)
+        elif add.via:
+            message = self.message_via_add.format(via=add.via, inner=self.ctx.position(add.call).start.line, **fields)
+        else:
+            message = self.message.format(**fields)
+        return self.report(add.site, message,
                            data={"tokenizer_checkpoint": tok.checkpoint, "model_checkpoint": model.checkpoint})
 
     def _add_resize_fix(self, report: Report, model: HFObject, last_add: Use) -> None:
         """Unsafe fix: a resize on its own line after the statement of the last add, when the model exists there."""
-        if model.scope is not last_add.scope or model.seq >= last_add.seq or not model.names \
+        if model.scope is not last_add.scope or model.seq >= last_add.seq or not model.names or last_add.via \
                 or not isinstance(last_add.call.func, cst.Attribute):
             return
         stmt = self.ctx.facts.statement_of(last_add.call)
