@@ -76,6 +76,8 @@ def _stringy(node: ast.AST, names: set) -> bool:
     if t is ast.Dict:
         return any(v is not None and _stringy(v, names) for v in node.values)
     if t is ast.Call:
+        if _name_of(node.func) == "dict":
+            return any(_stringy(k.value, names) for k in node.keywords)
         return _name_of(node.func) in names
     if t is ast.BoolOp:
         return all(_stringy(v, names) for v in node.values)

@@ -23,8 +23,8 @@ from .flow import Branch
 from .hfobjects import HFObjects
 from .scopes import Binding, Scope, dotted_name, final_value, target_names, value_at_point
 from .summaries import Summaries
-from .values import (UNKNOWN, ClassRef, FuncRef, HFObject, Output, Param, QName, SelfRef, Seq, Tracked, Use, Value,
-                     VersionTest)
+from .values import (UNKNOWN, ClassRef, Const, FuncRef, HFObject, Output, Param, QName, SelfRef, Seq, Str, Tracked,
+                     Use, Value, VersionTest)
 from .walk import DEFER
 
 
@@ -295,6 +295,15 @@ class Analyzer(Evaluator, HFObjects, Summaries):
         """Whether an ``if`` runs its arms only on some releases (see ``contexts``)."""
         return isinstance(self.eval(test), VersionTest) or contexts.names_a_version_flag(test, self._from_elsewhere)
 
+    def _builtin(self, name: str) -> bool:
+        """``name`` is not bound anywhere the current scope can see: Python's builtin."""
+        scope = self.scope
+        while scope is not None:
+            if name in scope.bindings:
+                return False
+            scope = scope.parent
+        return True
+
     def _from_elsewhere(self, name: str) -> bool:
         """``name`` is imported (its value comes from another module) or not bound in the file at all."""
         scope = self.scope
@@ -364,8 +373,6 @@ class Analyzer(Evaluator, HFObjects, Summaries):
             self._assign(node.target, value, node.value, node)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        from .values import Str
-
         value = self.eval(node.value)
         target = self.eval(node.target) if isinstance(node.target, cst.Name) else UNKNOWN
         if isinstance(node.target, cst.Name):
@@ -387,8 +394,6 @@ class Analyzer(Evaluator, HFObjects, Summaries):
             if isinstance(value, Seq) and len(value.items) == len(elements):
                 items = list(value.items)
             elif isinstance(value, Output) and not any(isinstance(e, cst.StarredElement) for e in elements):
-                from .values import Const
-
                 items = [self.output_item(value, Const(i), el.value) for i, el in enumerate(elements)]
             else:
                 items = [UNKNOWN] * len(elements)
@@ -407,6 +412,12 @@ class Analyzer(Evaluator, HFObjects, Summaries):
         elif isinstance(target, cst.Subscript):
             container = dotted_name(target.value)
             self._use(value, "subscript_store", stmt, name=container)
+            # enc["labels"] = ..., labels[labels == pad] = -100: the container is changed
+            base = self.eval(target.value)
+            key = self.eval(target.slice[0].slice.value) if len(target.slice) == 1 \
+                and isinstance(target.slice[0].slice, cst.Index) else UNKNOWN
+            self._use(base, "item_store", target, name=key.value if isinstance(key, Str) else "", value=value,
+                      value_node=value_node)
         elif isinstance(target, cst.StarredElement):
             self._assign(target.value, UNKNOWN, value_node, stmt)
 

@@ -12,7 +12,7 @@ from typing import Any, Optional
 from ..lazy_libcst import cst
 
 from .scopes import CallSite, dotted_name
-from .values import (UNKNOWN, VERSION, VERSION_TEST, ClassRef, Const, Dict, Encoding, FuncRef, Hidden, HFObject,
+from .values import (UNKNOWN, VERSION, VERSION_TEST, ClassRef, Const, Dict, Encoding, Field, FuncRef, Hidden, HFObject,
                      Instance, Output, Param, QName, SelfRef, Seq, Str, Tracked, Value, VersionTest, VersionValue,
                      same_value)
 from .contexts import VERSION_FLAG_NAME, VERSION_PARSERS
@@ -160,8 +160,12 @@ class Evaluator:
         if isinstance(base, Hidden):
             return base if attr in TENSOR_PASSTHROUGH else UNKNOWN
         if isinstance(base, Encoding):
-            if attr in ("input_ids", "data"):
+            if attr == "data":
                 return base
+            if attr in ENCODING_KEYS:
+                return self.field(node, base, attr)
+        if isinstance(base, Field) and attr == "data":
+            return base
         return UNKNOWN
 
     def self_attribute(self, class_scope, attr: str) -> Value:
@@ -201,7 +205,11 @@ class Evaluator:
                 return self._hidden(node, "first_token", base.output, base)
             return UNKNOWN
         if isinstance(base, Encoding):
+            if len(indices) == 1 and isinstance(indices[0], Str):
+                return self.field(node, base, indices[0].value)
             return base
+        if isinstance(base, Field):
+            return self._field_slice(node, base, indices)
         if isinstance(base, VersionValue):
             return VERSION
         if isinstance(base, Dict) and len(indices) == 1 and isinstance(indices[0], Str):
@@ -210,6 +218,26 @@ class Evaluator:
                 and isinstance(indices[0].value, int) and -len(base.items) <= indices[0].value < len(base.items):
             return base.items[indices[0].value]
         return UNKNOWN
+
+    def field(self, node: cst.CSTNode, encoding: Encoding, key: str, source: Optional[Field] = None, *,
+              masked: bool = False, shifted: bool = False) -> Field:
+        return self._track(Field(node, self._next(), self.scope, self.cond, self.context, encoding=encoding, key=key,
+                                 source=source, masked=masked, shifted=shifted))
+
+    def field_copy(self, node: cst.CSTNode, field: Field, *, masked: bool = False, shifted: bool = False) -> Field:
+        """A tensor made from ``field`` (a copy, a masked or a shifted version of it)."""
+        return self.field(node, field.encoding, field.key, field, masked=field.masked or masked,
+                          shifted=field.shifted or shifted)
+
+    def _field_slice(self, node: cst.Subscript, field: Field, indices: list) -> Value:
+        """``ids[:, 1:]`` / ``ids[..., 1:]`` / ``ids[1:]`` drop the first position (shifted); other subscripts
+        keep being that tensor (rows, ``ids[:, :-1]``)."""
+        last = node.slice[-1].slice if node.slice else None
+        if isinstance(last, cst.Slice) and last.upper is None and last.step is None and last.lower is not None \
+                and isinstance(self.eval(last.lower), Const) and self.eval(last.lower).value == 1 \
+                and all(i == "full" for i in indices[:-1]):
+            return self.field_copy(node, field, shifted=True)
+        return field
 
     def output_item(self, output: Output, index: Any, node: cst.CSTNode) -> Value:
         """``outputs[i]`` / ``outputs["key"]``, and the i-th name of ``a, b = model(...)``: for a base model,
@@ -310,6 +338,9 @@ class Evaluator:
             return UNKNOWN
         if isinstance(func, cst.Name) and func.value == "int" and args and isinstance(args[0][1], VersionValue):
             return VERSION
+        if isinstance(func, cst.Name) and func.value == "dict" and self._builtin("dict"):
+            if all(a.keyword is not None for a, _ in args):  # dict(tok="...", lm="...")
+                return Dict(tuple((a.keyword.value, v, a) for a, v in args), node)
         if method in ("append", "extend", "add") and isinstance(func, cst.Attribute) \
                 and isinstance(func.value, cst.Name) and args:
             # embeddings.append(vec): the container now holds vec
@@ -341,6 +372,13 @@ class Evaluator:
         return None
 
 
+# Attributes of a tokenizer's output that are one of its tensors.
+ENCODING_KEYS = frozenset({"input_ids", "attention_mask", "token_type_ids", "labels", "pixel_values",
+                           "decoder_input_ids", "decoder_attention_mask", "special_tokens_mask", "offset_mapping"})
+# Tensor methods that copy a tensor of ids; and those that set positions to a value (masking when it is -100).
+FIELD_COPIES = frozenset({"clone", "copy", "detach", "to", "cuda", "cpu", "long", "int", "contiguous", "tolist",
+                          "numpy", "squeeze", "unsqueeze", "view", "reshape"})
+FIELD_MASKS = frozenset({"masked_fill", "masked_fill_", "where", "masked_scatter", "index_fill"})
 # Tensor methods/attributes that keep "what this tensor is" for our purposes.
 TENSOR_PASSTHROUGH = frozenset({"detach", "cpu", "numpy", "to", "tolist", "squeeze", "float", "clone",
                                 "contiguous", "half", "cuda", "double", "flatten", "view", "reshape", "T",

@@ -16,8 +16,8 @@ from typing import NamedTuple, Optional
 from ..lazy_libcst import cst
 
 from .scopes import dotted_name
-from .values import (UNKNOWN, VERSION, ClassRef, SelfRef, Const, Encoding, HFObject, Hidden, Instance, Output, QName, Seq,
-                     Str, Tracked, Value)
+from .values import (UNKNOWN, VERSION, ChatTemplate, ClassRef, Const, Encoding, Field, HFObject, Hidden, Instance,
+                     Output, QName, SelfRef, Seq, Str, Tracked, Value, encoding_of)
 
 # Libraries whose objects play the same roles as transformers' own (trainers and collators taking a
 # model and a tokenizer). Qualified names from these count like ``transformers.X``.
@@ -241,8 +241,9 @@ class HFObjects:
     def _model_init(self, trainer: HFObject) -> None:
         """``Trainer(model_init=make_model)``: the trainer builds its model by calling the function (summarised)."""
         value, arg = trainer.kwargs.get("model_init", (None, None))
-        if arg is None or "model" in trainer.kwargs:
-            return
+        given = trainer.kwargs.get("model", (None, None))[0]
+        if arg is None or (given is not None and not (isinstance(given, Const) and given.value is None)):
+            return  # Trainer(model=..., model_init=...): the model it is given (model=None is common)
         model = self.instantiate_result(value, arg.value, trainer.call)
         if isinstance(model, HFObject) and model.role == "model":
             trainer.model_init = model
@@ -290,7 +291,11 @@ class HFObjects:
         """``MyTrainer(...)`` / ``Head(config)``: what the transformers base class would make."""
         info = user_class(ref)
         if info is None:
-            return SelfRef(ref.scope)  # an instance: its methods and the attributes they set are the class's
+            # An instance: its methods and the attributes they set are the class's. Arguments may set attributes
+            # in ways only an __init__ of the file shows (a dataclass field, a NamedTuple): then it is unknown.
+            if args and not ref.scope.bindings.get("__init__"):
+                return UNKNOWN
+            return SelfRef(ref.scope)
         return self._construct(node, info.export, args, cls=info.export if classify(info.export).role != "model"
                                else ref.scope.name)
 
@@ -338,6 +343,16 @@ class HFObjects:
         if not args:
             return UNKNOWN
         first = args[0][1]
+        fields = [v for _, v in args if isinstance(v, Field)]
+        if fields:
+            last = qualname.rsplit(".", 1)[-1]
+            if last in ("where", "masked_fill", "full_like") or qualname in _TENSOR_PASSTHROUGH_FUNCS \
+                    or qualname in ("copy.copy", "copy.deepcopy", "torch.clone", "numpy.copy"):
+                return self.field_copy(node, fields[0], masked=any(_is_ignore_index(v) for _, v in args))
+            if last == "roll":  # torch.roll(ids, shifts=-1, dims=-1): the next token at each position
+                shifts, _ = self._kwarg(args, "shifts", 1)
+                if isinstance(shifts, Const) and shifts.value == -1:
+                    return self.field_copy(node, fields[0], shifted=True)
         if qualname in _TENSOR_PASSTHROUGH_FUNCS:
             if isinstance(first, Hidden):
                 return first
@@ -361,13 +376,23 @@ class HFObjects:
                 if method == "forward":
                     return self._call_result(node, receiver, args)
                 return UNKNOWN
-            if receiver.role == "tokenizer":
+            if receiver.role in ("tokenizer", "processor"):
                 if method in ("__call__", "encode_plus", "batch_encode_plus", "pad"):
                     return self._call_result(node, receiver, args)
+                if method == "apply_chat_template":
+                    return self._chat_template(node, receiver, args)
                 return UNKNOWN
             return UNKNOWN
+        if isinstance(receiver, Field):
+            from .evaluation import FIELD_COPIES, FIELD_MASKS
+
+            if method in FIELD_COPIES:
+                return self.field_copy(node, receiver)
+            if method in FIELD_MASKS:
+                return self.field_copy(node, receiver, masked=any(_is_ignore_index(v) for _, v in args))
+            return UNKNOWN
         if isinstance(receiver, Encoding):
-            if method in ("to", "cuda", "cpu"):
+            if method in ("to", "cuda", "cpu", "copy"):
                 return receiver
             return UNKNOWN
         if isinstance(receiver, Hidden):
@@ -382,13 +407,20 @@ class HFObjects:
             return UNKNOWN
         return UNKNOWN
 
+    def _chat_template(self, node: cst.Call, tokenizer: HFObject, args) -> Value:
+        tokenize, _ = self._kwarg(args, "tokenize")
+        return_dict, _ = self._kwarg(args, "return_dict")
+        return self._track(ChatTemplate(node, self._next(), self.scope, self.cond, self.context, tokenizer=tokenizer,
+                                        call=node, tokenize=tokenize, return_dict=return_dict))
+
     def _call_result(self, node: cst.Call, callee: Tracked, args) -> Value:
         if isinstance(callee, HFObject):
             if callee.role == "model":
                 encs = []
                 for a, v in args:
-                    if isinstance(v, Encoding) and v not in encs:
-                        encs.append(v)
+                    enc = encoding_of(v)
+                    if enc is not None and enc not in encs:
+                        encs.append(enc)
                 return self._track(Output(node, self._next(), self.scope, self.cond, self.context, model=callee,
                                           call=node, encodings=tuple(encs)))
             if callee.role in ("tokenizer", "processor"):
@@ -397,6 +429,11 @@ class HFObjects:
                 return self._track(Encoding(node, self._next(), self.scope, self.cond, self.context,
                                             tokenizer=callee, call=node, padding=padding, text=text))
         return UNKNOWN
+
+
+def _is_ignore_index(value: Value) -> bool:
+    """-100, the label the loss ignores (``IGNORE_INDEX = -100`` resolves to it too)."""
+    return isinstance(value, Const) and value.value == -100
 
 
 __all__ = ["HF_PACKAGES", "Kind", "UserClass", "classify", "export_name", "is_decoder_arch", "is_encoder_arch",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..lazy_libcst import cst
 
-from .values import Encoding, HFObject, Output
+from .values import Encoding, Field, HFObject, Output, encoding_of
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,13 @@ def find_pairs(facts) -> tuple:
             for enc in t.encodings:
                 if _is(enc.tokenizer, "tokenizer"):
                     add(enc.tokenizer, t.model, "feeds", t.call)
-        elif isinstance(t, Encoding) and _is(t.tokenizer, "tokenizer"):
+        elif isinstance(t, (Encoding, Field)) and _is(encoding_of(t).tokenizer, "tokenizer"):
             for use in t.uses:
                 if use.kind in ("spread", "arg") and use.call is not None \
                         and isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "generate":
                     model = facts.value_of(use.call.func.value)
                     if _is(model, "model"):
-                        add(t.tokenizer, model, "feeds", use.call)
+                        add(encoding_of(t).tokenizer, model, "feeds", use.call)
     for obj in facts.objects:
         if obj.role == "trainer":
             model = _kwarg(obj, "model")

@@ -125,6 +125,7 @@ class Use:
     positional ``index``), ``spread`` (``**x``), ``attr_load`` (``x.name`` read), ``attr_store``
     (``x.name = value``), ``return``, ``binop`` (``name`` is the operator class), ``assign`` (bound to
     ``name``), ``append`` (added to the container bound to ``name``), ``subscript_store`` (``name[...] = x``),
+    ``item_store`` (``x[name] = value``, ``name`` "" when the key is not a string),
     ``wrap`` (returned, wrapped, by ``name``: ``peft.get_peft_model``, ``torch.compile``,
     ``accelerate.Accelerator.prepare``; the wrapper is the same model for the analysis, but may have other
     attributes).
@@ -244,6 +245,49 @@ class Output(Tracked):
         self.model = model
         self.call = call
         self.encodings = encodings
+
+
+class Field(Tracked):
+    """One tensor of a tokenizer's output: ``enc["input_ids"]``, ``enc.attention_mask``, or a copy of one
+    (``.clone()``, ``.to(device)``). ``masked``: some positions were set to -100 (``masked_fill``,
+    ``labels[labels == pad] = -100``, ``torch.where(mask, labels, -100)``) on the way; ``shifted``: sliced to
+    drop the first position (``ids[:, 1:]``, ``torch.roll(ids, -1)``)."""
+
+    def __init__(self, node, seq, scope, cond, context=None, *, encoding: "Encoding", key: str,
+                 source: Optional["Field"] = None, masked: bool = False, shifted: bool = False):
+        super().__init__(node, seq, scope, cond, context)
+        self.encoding = encoding
+        self.key = key
+        self.source = source
+        self.masked = masked
+        self.shifted = shifted
+
+
+class ChatTemplate(Tracked):
+    """The result of ``tokenizer.apply_chat_template(...)``: the rendered text (``tokenize=False``) or its
+    tokens. ``tokenize``/``return_dict`` are the call's arguments as evaluated (None when not given)."""
+
+    def __init__(self, node, seq, scope, cond, context=None, *, tokenizer: Value, call: cst.Call,
+                 tokenize: Value, return_dict: Value):
+        super().__init__(node, seq, scope, cond, context)
+        self.tokenizer = tokenizer
+        self.call = call
+        self.tokenize = tokenize
+        self.return_dict = return_dict
+
+    @property
+    def text(self) -> bool:
+        """The template was rendered to text, not tokenized."""
+        return isinstance(self.tokenize, Const) and self.tokenize.value is False
+
+
+def encoding_of(value: Value) -> Optional["Encoding"]:
+    """The tokenizer output a value is, or is a tensor of."""
+    if isinstance(value, Encoding):
+        return value
+    if isinstance(value, Field):
+        return value.encoding
+    return None
 
 
 class Hidden(Tracked):

@@ -7,8 +7,9 @@ from typing import Iterable, Optional
 from ..lazy_libcst import cst
 
 from .. import knowledge
+from ..analysis.batches import padding_label
 from ..analysis.hfobjects import is_encoder_arch
-from ..analysis.values import Const, Hidden, HFObject, QName, Str, Use
+from ..analysis.values import Hidden, HFObject, Str, Use
 from .base import Invalid, Report, Rule, Valid
 
 _SIMILARITY = frozenset({"cosine_similarity", "cos_sim", "pytorch_cos_sim", "dot_score", "semantic_search",
@@ -506,16 +507,6 @@ class PoolerOutputAsSentenceEmbedding(_PooledVectorRule):
                                                   or features.unpacks_call)
 
 
-def _padded(value) -> Optional[str]:
-    if isinstance(value, Const) and value.value is True:
-        return "True"
-    if isinstance(value, Str) and value.value in ("longest", "max_length"):
-        return repr(value.value)
-    if isinstance(value, QName) and value.qualname.endswith(("PaddingStrategy.LONGEST", "PaddingStrategy.MAX_LENGTH")):
-        return value.qualname.rsplit(".", 2)[-2] + "." + value.qualname.rsplit(".", 1)[-1]
-    return None
-
-
 class MeanPoolingWithoutAttentionMask(Rule):
     """Hidden states of a padded batch are averaged without the attention mask.
 
@@ -658,7 +649,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
             if not isinstance(vec, Hidden) or vec.kind != "mean":
                 continue
             for enc in vec.output.encodings:
-                padding = _padded(enc.padding)
+                padding = padding_label(enc.padding)
                 if padding is None or isinstance(enc.text, Str):
                     continue
                 line = self.ctx.position(enc.call).start.line

@@ -7,10 +7,11 @@ from typing import Iterable, Optional
 from ..lazy_libcst import cst
 
 from .. import knowledge
+from ..analysis.batches import is_batch, padding_label
 from ..analysis.flow import Branch, dominates, on_one_path, runs_whenever
 from ..analysis.hfobjects import is_decoder_arch
-from ..analysis.scopes import CallSite, Scope, dotted_name
-from ..analysis.values import Const, Dict, Encoding, HFObject, QName, Seq, Str, Use
+from ..analysis.scopes import CallSite, dotted_name
+from ..analysis.values import Const, Dict, Encoding, HFObject, QName, Str, Use, encoding_of
 from .base import Invalid, Report, Rule, Valid
 
 # Tokenizer classes whose ``padding_side`` class attribute is "left" (transformers' tokenization_*.py).
@@ -25,12 +26,6 @@ _RIGHT_PADDING_ARCHS = frozenset({"gpt2", "gptneo", "gptneox", "gptj", "qwen2", 
 _HARMLESS_PREFIXES = ("transformers.", "trl.", "peft.", "torch.", "datasets.", "numpy.", "logging.", "logger.")
 _HARMLESS_CALLEES = frozenset({"print", "len", "isinstance", "type", "id", "repr", "str", "getattr", "hasattr",
                                "logger.info", "logger.warning", "logging.info"})
-
-_PLURAL_NAME = re.compile(r"(?i)(batch|list|chunk|texts|prompts|sentences|inputs|questions|queries|docs|"
-                          r"documents|messages|conversations|samples|examples|lines)")
-_SINGULAR_NAME = re.compile(r"(?i)^(text|prompt|sentence|query|question|input_text|message|line|doc|sample|"
-                            r"example|s|x|t)$")
-
 
 def _short(module: cst.Module, node: cst.CSTNode, limit: int = 40) -> str:
     text = " ".join(module.code_for_node(node).split())
@@ -65,46 +60,6 @@ def is_decoder_only(model: HFObject) -> bool:
     return family is not None and knowledge.family_info(family)["architecture"] == "decoder"
 
 
-def padding_label(value) -> Optional[str]:
-    """How a ``padding=`` argument pads a batch, as the user wrote it; None when it does not (or is unknown)."""
-    if isinstance(value, Const) and value.value is True:
-        return "True"
-    if isinstance(value, Str) and value.value in ("longest", "max_length"):
-        return repr(value.value)
-    if isinstance(value, QName) and value.qualname.endswith(("PaddingStrategy.LONGEST", "PaddingStrategy.MAX_LENGTH")):
-        return ".".join(value.qualname.rsplit(".", 2)[-2:])
-    return None
-
-
-def _is_batch(enc: Encoding) -> bool:
-    """The tokenizer call encodes several texts: a literal list, a slice, a comprehension, or a plural name."""
-    text = enc.text
-    if isinstance(text, Str):
-        return False
-    if isinstance(text, Seq):
-        return len(text.items) != 1
-    node = _text_node(enc.call)
-    if node is None:
-        return False
-    if isinstance(node, (cst.ListComp, cst.List, cst.Tuple, cst.GeneratorExp)):
-        return len(node.elements) != 1 if isinstance(node, (cst.List, cst.Tuple)) else True
-    if isinstance(node, cst.Subscript):
-        if any(isinstance(el.slice, cst.Slice) for el in node.slice):
-            return True  # texts[i:i + batch_size]
-        base = dotted_name(node.value).rsplit(".", 1)[-1]
-        return bool(base) and bool(re.search(r"(?i)(batch|examples)", base))  # batch["text"] in datasets.map
-    if isinstance(node, (cst.Name, cst.Attribute)):
-        name = node.value if isinstance(node, cst.Name) else node.attr.value
-        if _SINGULAR_NAME.match(name):
-            return False
-        for binding in _bindings(enc.scope, name) if isinstance(node, cst.Name) else ():
-            value = getattr(binding.node, "value", None)
-            if isinstance(value, (cst.ListComp, cst.List)):
-                return len(value.elements) != 1 if isinstance(value, cst.List) else True
-        return bool(_PLURAL_NAME.search(name)) or (name.endswith("s") and not name.endswith("ss"))
-    return False
-
-
 def _runs_before(earlier: tuple, later: tuple) -> bool:
     """Code at ``earlier`` runs on every path to ``later``, or is only skipped by ``if x.padding_side != ...``."""
     def excused(branch: Branch) -> bool:
@@ -124,22 +79,6 @@ def _names_in(node: cst.CSTNode) -> set:
             found.add(n.attr.value)
         stack.extend(n.children)
     return found
-
-
-def _bindings(scope: Scope, name: str):
-    while scope is not None:
-        if name in scope.bindings:
-            return scope.bindings[name]
-        scope = scope.parent
-    return []
-
-
-def _text_node(call: cst.Call) -> Optional[cst.CSTNode]:
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    for a in call.args:
-        if a.keyword is not None and a.keyword.value in ("text", "batch_text_or_text_pairs"):
-            return a.value
-    return positional[0].value if positional else None
 
 
 def _keyword(call: cst.Call, name: str) -> Optional[cst.Arg]:
@@ -349,15 +288,15 @@ class RightPaddingInBatchedGeneration(Rule):
         for arg in site.node.args:
             if arg.keyword is not None and arg.keyword.value not in ("input_ids", "inputs"):
                 continue
-            value = facts.value_of(arg.value)
-            if isinstance(value, Encoding) and value not in encodings:
+            value = encoding_of(facts.value_of(arg.value))
+            if value is not None and value not in encodings:
                 encodings.append(value)
         for enc in encodings:
             tok = enc.tokenizer
             if not isinstance(tok, HFObject) or tok.role != "tokenizer":
                 continue
             padding = padding_label(enc.padding)
-            if padding is None or not _is_batch(enc):
+            if padding is None or not is_batch(enc):
                 continue
             why = self._right_padded(tok, enc, site.receiver)
             if why is None:

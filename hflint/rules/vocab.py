@@ -468,7 +468,6 @@ class AddTokensWithoutResize(Rule):
                     break
 
     def _check_add(self, tok: HFObject, model: HFObject, add: Use) -> Optional[Report]:
-        facts = self.ctx.facts
         if model.origin != "from_pretrained":
             return None
         if model.checkpoint is not None and knowledge.is_local_path(model.checkpoint) \
@@ -520,9 +519,10 @@ class AddTokensWithoutResize(Rule):
         report.fix_safe = False
         report.fix_message = f"Insert `{resize}`"
 
-    @staticmethod
-    def _first_use(model: HFObject, tok: HFObject, add: Use, scope: Scope):
-        """(seq, description) of the model's first use after the add, "may-resize", or None."""
+    def _first_use(self, model: HFObject, tok: HFObject, add: Use, scope: Scope):
+        """(seq, description) of the model's first use after the add, "may-resize", or None. A helper of the file
+        given both is followed through its summary (its resizes and uses are the model's uses at the call); any
+        other function given both may resize."""
         tok_uses = {u.call for u in tok.uses if u.kind == "arg" and u.call is not None and u.scope is scope}
         for use in model.uses:
             if use.scope is not scope or use.seq <= add.seq:
@@ -535,8 +535,8 @@ class AddTokensWithoutResize(Rule):
             if use.kind == "arg" and use.callee:
                 if use.callee.endswith(_CONSUMER_SUFFIXES) or use.callee.rsplit(".", 1)[-1].endswith("Trainer"):
                     return use.seq, f"it is handed to `{use.callee.rsplit('.', 1)[-1]}`", use.node
-                if use.call in tok_uses:
-                    return "may-resize"  # a helper given both may resize
+                if use.call in tok_uses and (use.via or not self.ctx.facts.is_summarized(use.call)):
+                    return "may-resize"
         return None
 
 
