@@ -139,6 +139,23 @@ def is_decoder_arch(arch: str) -> bool:
     return arch in DECODER_ARCHS
 
 
+def is_decoder_only(model: HFObject) -> bool:
+    """A model whose ``generate`` continues the input sequence itself (no encoder)."""
+    if model.role != "model":
+        return False
+    if model.model_kind == "decoder":
+        return True
+    if model.model_kind != "unknown":
+        return False  # heads and encoder-decoders; base models (GPT2Model) cannot generate at all
+    # AutoModelWithLMHead and friends: the architecture or the checkpoint decides
+    if model.arch:
+        return is_decoder_arch(model.arch)
+    from .. import knowledge
+
+    family = knowledge.family_of(model.checkpoint) if model.checkpoint else None
+    return family is not None and knowledge.family_info(family)["architecture"] == "decoder"
+
+
 @dataclass(frozen=True)
 class UserClass:
     """A class defined in the file that derives from a transformers class (directly or through the file's own

@@ -86,3 +86,29 @@ def architecture_fields() -> dict[str, str]:
     """Field name -> category (size, layers, heads, activation, vocab)."""
     data = load("arch_fields")
     return {name: cat for cat, names in data["categories"].items() for name in names}
+
+
+@lru_cache(maxsize=4096)
+def bf16_pretrained(checkpoint: str) -> Optional[dict]:
+    """The family (``name``, ``source``) of a checkpoint pretrained in bfloat16 whose activations overflow float16,
+    or None (``bf16_pretrained.json``)."""
+    cid = checkpoint.strip().rstrip("/").lower()
+    for family in load("bf16_pretrained")["families"]:
+        if any(re.fullmatch(p, cid) for p in family["patterns"]):
+            return family
+    return None
+
+
+@lru_cache(maxsize=4096)
+def is_chat_checkpoint(checkpoint: str) -> bool:
+    """A checkpoint tuned to follow a chat template (``chat_checkpoints.json``)."""
+    cid = checkpoint.strip().rstrip("/").lower()
+    return any(re.fullmatch(p, cid) for p in load("chat_checkpoints")["patterns"])
+
+
+def adds_bos(checkpoint: str) -> Optional[bool]:
+    """False when the checkpoint's tokenizer is known to add no BOS token when it encodes text; None when unknown."""
+    family = family_of(checkpoint)
+    if family is None:
+        return None
+    return family_info(family).get("adds_bos")

@@ -1,11 +1,13 @@
 """HF2xx — configuration: editing what defines the architecture of a config that loads pretrained weights."""
 from __future__ import annotations
 
+import re
 from typing import Iterable, Optional
 
 from ..lazy_libcst import cst
 
 from .. import knowledge
+from ..analysis.scopes import dotted_name
 from ..analysis.values import Const, Dict, HFObject
 from .base import Invalid, Report, Rule, Valid
 
@@ -556,3 +558,201 @@ class FromConfigDiscardsWeights(Rule):
                 call=call, model=f"`{model.names[0]}` " if model.names else "", checkpoint=config.checkpoint,
                 other=other.label(), line=self.ctx.position(other.node).start.line, cls=cls_text),
                 data={"checkpoint": config.checkpoint})
+
+
+# ---------------------------------------------------------------- HF204
+
+_LABEL_SET_NAME = re.compile(r"(?i)^_?(all_|the_)?(labels?|label_list|label_names|label_set|class_names|classes|"
+                             r"categories|tags|tag_list|tag_names|ner_tags|ner_labels|id2label|label2id|label_map|"
+                             r"target_names|intents|sentiments)$|_(labels|tags|classes|categories)$")
+_CLASSIFICATION_HEADS = ("ForSequenceClassification", "ForTokenClassification")
+_LABEL_KEYWORDS = frozenset({"num_labels", "id2label", "label2id", "config"})
+# Words in a checkpoint id that say it was fine-tuned for some task: its head already has that task's labels.
+_FINE_TUNED = re.compile(r"(?i)finetuned|fine-tuned|sst|mnli|snli|nli|squad|ner|conll|sentiment|emotion|imdb|cola|"
+                         r"qnli|rte|mrpc|stsb|qqp|boolq|toxic|review|classif|offensive|hate|intent|topic|pos\b|"
+                         r"ontonotes|wnut|tweet|emoji|irony|stance|paws|yelp|amazon|ag_?news|banking|clinc")
+
+
+class NumLabelsMismatch(Rule):
+    """A classification head is loaded with the default number of labels while the script defines more.
+
+    ## What it does
+    Reports `*ForSequenceClassification.from_pretrained(x)` / `*ForTokenClassification.from_pretrained(x)`
+    from a base checkpoint (no task fine-tuning in its name) without `num_labels`, `id2label`, `label2id`
+    or a `config=`, when the same scope (or an enclosing one) defines the label set literally — a list
+    of label names (`LABELS`, `TAGS`, `label_list`, `classes`, ...) or a `label2id`/`id2label` dict — with
+    more than the 2 labels the new head gets by default.
+
+    ## Why is this bad?
+    The head is built with `config.num_labels`, 2 unless told otherwise. With more classes, training fails
+    with `IndexError: Target 4 is out of bounds` (or a CUDA device-side assert) — or, worse, with labels
+    that fit by chance, the model silently learns to predict only two of them and `id2label` prints
+    `LABEL_0`/`LABEL_1`.
+
+    ## Example
+    ```python
+    TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+    model = AutoModelForTokenClassification.from_pretrained("bert-base-cased")
+    ```
+
+    ## Use instead
+    ```python
+    TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+    model = AutoModelForTokenClassification.from_pretrained(
+        "bert-base-cased", num_labels=len(TAGS),
+        id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)})
+    ```
+    """
+
+    code = "HF204"
+    name = "num-labels-mismatch"
+    message = "`{call}` builds a head of {head} labels, but `{labels}` (line {line}) has {n}: training fails with " \
+              "`Target {last} is out of bounds` or learns the wrong classes; pass `num_labels=len({labels})` " \
+              "(and `id2label`/`label2id`)"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModelForTokenClassification
+            TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+            model = AutoModelForTokenClassification.from_pretrained("bert-base-cased", num_labels=len(TAGS))
+        """),
+        Valid("""
+            from transformers import AutoModelForSequenceClassification
+            id2label = {0: "negative", 1: "neutral", 2: "positive"}
+            label2id = {v: k for k, v in id2label.items()}
+            model = AutoModelForSequenceClassification.from_pretrained("roberta-base", id2label=id2label,
+                                                                       label2id=label2id)
+        """),
+        Valid("""
+            from transformers import AutoConfig, AutoModelForSequenceClassification
+            LABELS = ["sports", "politics", "tech"]
+            config = AutoConfig.from_pretrained("bert-base-uncased", num_labels=len(LABELS))
+            model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", config=config)
+        """),
+        Valid("""
+            # a fine-tuned checkpoint already has its task's head
+            from transformers import AutoModelForSequenceClassification
+            labels = ["negative", "neutral", "positive"]
+            model = AutoModelForSequenceClassification.from_pretrained("cardiffnlp/twitter-roberta-base-sentiment")
+        """),
+        Valid("""
+            # two labels: the default head fits
+            from transformers import AutoModelForSequenceClassification
+            LABELS = ["negative", "positive"]
+            model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased")
+        """),
+        Valid("""
+            import datasets
+            from transformers import AutoModelForTokenClassification
+            ds = datasets.load_dataset("conll2003")
+            label_list = ds["train"].features["ner_tags"].feature.names
+            model = AutoModelForTokenClassification.from_pretrained("bert-base-cased", num_labels=len(label_list))
+        """),
+        Valid("""
+            # the label set belongs to another function
+            from transformers import AutoModelForSequenceClassification
+            def report():
+                classes = ["a", "b", "c", "d"]
+                return classes
+            def load():
+                return AutoModelForSequenceClassification.from_pretrained("bert-base-uncased")
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoModelForTokenClassification
+            TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+            model = AutoModelForTokenClassification.from_pretrained("bert-base-cased")
+        """, line=3, message="builds a head of 2 labels, but `TAGS` (line 2) has 5"),
+        Invalid("""
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            label2id = {"negative": 0, "neutral": 1, "positive": 2}
+            tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+            model = AutoModelForSequenceClassification.from_pretrained("roberta-base")
+        """, line=4, message="`label2id` (line 2) has 3"),
+        Invalid("""
+            from transformers import AutoModelForSequenceClassification
+            id2label = {0: "world", 1: "sports", 2: "business", 3: "sci/tech"}
+            def build():
+                return AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased")
+        """, line=4),
+        Invalid("""
+            from transformers import BertForSequenceClassification
+            def main():
+                classes = ("spam", "ham", "promo")
+                model = BertForSequenceClassification.from_pretrained("bert-base-uncased",
+                                                                      output_hidden_states=False)
+                return model, classes
+        """, line=4, message="`Target 2 is out of bounds`"),
+        Invalid("""
+            from transformers import AutoModelForTokenClassification, Trainer
+            NER_LABELS = ["O", "B-ORG", "I-ORG", "B-MISC", "I-MISC", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+            model = AutoModelForTokenClassification.from_pretrained("xlm-roberta-base")
+            trainer = Trainer(model=model)
+        """, line=3, message="has 9"),
+        Invalid("""
+            from transformers import AutoModelForSequenceClassification
+            CHECKPOINT = "microsoft/deberta-v3-base"
+            class IntentClassifier:
+                intents = ["greet", "bye", "order", "cancel"]
+                def __init__(self):
+                    self.model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT)
+        """, line=6, message="`intents` (line 4) has 4"),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return features.from_pretrained > 0 and any(c.endswith(_CLASSIFICATION_HEADS) for c in features.hf_names
+                                                    | set(features.hf_aliases)) \
+            or any("ForSequenceClassification" in c or "ForTokenClassification" in c for c in features.attrs)
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        for model in facts.objects:
+            if model.role != "model" or model.origin != "from_pretrained" or not model.cls.endswith(
+                    _CLASSIFICATION_HEADS) or not model.checkpoint or model.via:
+                continue
+            if _LABEL_KEYWORDS & set(model.kwargs) or any(a.star for a, _ in model.args):
+                continue
+            ckpt = model.checkpoint
+            if knowledge.is_local_path(ckpt) or knowledge.family_of(ckpt) is None or _FINE_TUNED.search(ckpt):
+                continue
+            label_sets = self._label_sets(model.scope)
+            sizes = {n for _, n, _ in label_sets}
+            if len(sizes) != 1 or sizes == {2} or sizes == {1}:
+                continue
+            name, n, node = label_sets[-1]
+            func = model.call.func
+            call = f"{dotted_name(func) or model.cls}('{ckpt}')"
+            yield self.report(model.call, self.message.format(call=call, head=2, labels=name, n=n, last=n - 1,
+                                                              line=self.ctx.position(node).start.line),
+                              data={"checkpoint": ckpt, "labels": n})
+
+    def _label_sets(self, scope) -> list:
+        """(name, size, node) of the label sets the scope and its enclosing scopes define literally."""
+        found = []
+        while scope is not None:
+            for name, bindings in scope.bindings.items():
+                if not _LABEL_SET_NAME.search(name):
+                    continue
+                binding = bindings[-1]
+                value = binding.node.value if isinstance(binding.node, (cst.Assign, cst.AnnAssign)) else None
+                size = _literal_size(value)
+                if size is not None:
+                    found.append((name, size, binding.node))
+            scope = scope.parent
+        return found
+
+
+def _literal_size(node) -> Optional[int]:
+    """How many labels a literal list/tuple of strings, or a dict of strings to ints (or ints to strings), holds."""
+    if isinstance(node, (cst.List, cst.Tuple)) and node.elements:
+        if all(isinstance(e.value, (cst.SimpleString, cst.ConcatenatedString)) for e in node.elements):
+            return len(node.elements)
+        return None
+    if isinstance(node, cst.Dict) and node.elements:
+        kinds = {(type(e.key).__name__, type(e.value).__name__) for e in node.elements if isinstance(e, cst.DictElement)}
+        if len(kinds) == 1 and kinds <= {("SimpleString", "Integer"), ("Integer", "SimpleString")} \
+                and all(isinstance(e, cst.DictElement) for e in node.elements):
+            return len(node.elements)
+    return None

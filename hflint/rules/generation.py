@@ -7,11 +7,11 @@ from typing import Iterable, Optional
 from ..lazy_libcst import cst
 
 from .. import knowledge
-from ..analysis.batches import is_batch, padding_label
+from ..analysis.batches import is_batch, padding_label, pads, text_node
 from ..analysis.flow import Branch, dominates, on_one_path, runs_whenever
-from ..analysis.hfobjects import is_decoder_arch
+from ..analysis.hfobjects import is_decoder_only
 from ..analysis.scopes import CallSite, dotted_name
-from ..analysis.values import Const, Dict, Encoding, HFObject, QName, Str, Use, encoding_of
+from ..analysis.values import ChatTemplate, Const, Dict, Encoding, Field, HFObject, QName, Seq, Str, Use, encoding_of
 from .base import Invalid, Report, Rule, Valid
 
 # Tokenizer classes whose ``padding_side`` class attribute is "left" (transformers' tokenization_*.py).
@@ -43,21 +43,6 @@ def _handed_to_helper(use: Use) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- HF601
-
-
-def is_decoder_only(model: HFObject) -> bool:
-    """A model whose ``generate`` continues the input sequence itself (no encoder)."""
-    if model.role != "model":
-        return False
-    if model.model_kind == "decoder":
-        return True
-    if model.model_kind != "unknown":
-        return False  # heads and encoder-decoders; base models (GPT2Model) cannot generate at all
-    # AutoModelWithLMHead and friends: the architecture or the checkpoint decides
-    if model.arch:
-        return is_decoder_arch(model.arch)
-    family = knowledge.family_of(model.checkpoint) if model.checkpoint else None
-    return family is not None and knowledge.family_info(family)["architecture"] == "decoder"
 
 
 def _runs_before(earlier: tuple, later: tuple) -> bool:
@@ -1183,3 +1168,533 @@ def _train_mode(call: cst.Call, facts) -> str:
     if isinstance(value, Const) and isinstance(value.value, bool):
         return "train" if value.value else "eval"
     return "unknown"
+
+
+# ---------------------------------------------------------------------------------------------- HF606
+
+def _chat_text(facts, node: Optional[cst.CSTNode]) -> Optional[ChatTemplate]:
+    """The ``apply_chat_template(..., tokenize=False)`` text a tokenizer is given: directly, in a literal list, or
+    as the element of a comprehension (``[tok.apply_chat_template(m, tokenize=False) for m in batch]``)."""
+    if node is None:
+        return None
+    value = facts.value_of(node)
+    if isinstance(value, ChatTemplate) and value.text:
+        return value
+    if isinstance(value, Seq):
+        return next((v for v in value.items if isinstance(v, ChatTemplate) and v.text), None)
+    if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+        return _chat_text(facts, node.elt)
+    return None
+
+
+class ChatTemplateSpecialTokensAddedTwice(Rule):
+    """Text rendered by `apply_chat_template(..., tokenize=False)` is tokenized again with special tokens added.
+
+    ## What it does
+    Reports `tokenizer(text)`, `tokenizer([text, ...])` or `tokenizer.encode(text)` where `text` comes from
+    `tokenizer.apply_chat_template(..., tokenize=False)`, unless the call passes `add_special_tokens=False`.
+    Tokenizers known to add no BOS token (Qwen2, GPT-2, GPT-NeoX) are not reported.
+
+    ## Why is this bad?
+    A chat template renders the special tokens itself: most templates start with the BOS token
+    (`<s>`, `<bos>`, `<|begin_of_text|>`). Tokenizing that text with the default `add_special_tokens=True`
+    adds another one, so the model sees two BOS tokens — an input it never saw in training, which quietly
+    degrades generations and fine-tuning. `apply_chat_template(..., tokenize=True)` itself tokenizes with
+    `add_special_tokens=False`.
+
+    ## Example
+    ```python
+    text = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    ids = tok(text, return_tensors="pt")
+    ```
+
+    ## Use instead
+    ```python
+    ids = tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    # or, to keep the text: tok(text, add_special_tokens=False, return_tensors="pt")
+    ```
+    """
+
+    code = "HF606"
+    name = "chat-template-special-tokens-added-twice"
+    message = "`{call}` tokenizes the text `apply_chat_template(..., tokenize=False)` rendered at line {line}, which " \
+              "already holds the template's special tokens: a second BOS is added; pass `add_special_tokens=False` " \
+              "(or let `apply_chat_template` tokenize)"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")
+            messages = [{"role": "user", "content": "Hi"}]
+            text = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+            ids = tok(text, add_special_tokens=False, return_tensors="pt")
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("mistralai/Mistral-7B-Instruct-v0.2")
+            model = AutoModelForCausalLM.from_pretrained("mistralai/Mistral-7B-Instruct-v0.2")
+            messages = [{"role": "user", "content": "Hi"}]
+            inputs = tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+                                             return_dict=True)
+            out = model.generate(**inputs, max_new_tokens=20)
+        """),
+        Valid("""
+            # Qwen2 tokenizers add no BOS token
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-7B-Instruct")
+            text = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False)
+            ids = tok(text, return_tensors="pt")
+        """),
+        Valid("""
+            # rendered text only printed
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("google/gemma-2-2b-it")
+            print(tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False))
+            ids = tok("plain text", return_tensors="pt")
+        """),
+        Valid("""
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
+            def encode(conversations):
+                texts = [tok.apply_chat_template(c, tokenize=False) for c in conversations]
+                return tok(texts, padding=True, add_special_tokens=False, return_tensors="pt")
+        """),
+        Valid("""
+            import sys
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-chat-hf")
+            text = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=sys.argv[1] == "t")
+            ids = tok(text)
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")
+            messages = [{"role": "user", "content": "Hi"}]
+            text = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+            ids = tok(text, return_tensors="pt")
+        """, line=5, message="`tok(...)` tokenizes the text `apply_chat_template(..., tokenize=False)` rendered at "
+                             "line 4"),
+        Invalid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("google/gemma-2-2b-it")
+            prompt = tokenizer.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False,
+                                                   add_generation_prompt=True)
+            input_ids = tokenizer.encode(prompt, return_tensors="pt")
+        """, line=5, message="`tokenizer.encode(...)`"),
+        Invalid("""
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
+            def encode(conversations):
+                texts = [tok.apply_chat_template(c, tokenize=False) for c in conversations]
+                return tok(texts, padding=True, return_tensors="pt")
+        """, line=5),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            MODEL = "mistralai/Mistral-7B-Instruct-v0.2"
+            class Chat:
+                def __init__(self):
+                    self.tokenizer = AutoTokenizer.from_pretrained(MODEL)
+                    self.model = AutoModelForCausalLM.from_pretrained(MODEL)
+
+                def reply(self, messages):
+                    text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+                    inputs = self.tokenizer(text, return_tensors="pt")
+                    return self.model.generate(**inputs, max_new_tokens=64)
+        """, line=10, message="`self.tokenizer(...)`"),
+        Invalid("""
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-chat-hf")
+            chat = [{"role": "user", "content": "Hi"}]
+            batch = tok([tok.apply_chat_template(chat, tokenize=False)], return_tensors="pt")
+        """, line=4),
+        Invalid("""
+            # the checkpoint is not known statically: most chat tokenizers add a BOS
+            import sys
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained(sys.argv[1])
+            text = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False)
+            enc = tok(text=text, return_tensors="pt")
+        """, line=6),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "apply_chat_template" in features.calls and "tokenize" in features.keywords
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        for scope in facts.scopes:
+            for site in scope.calls:
+                if site.via:
+                    continue
+                tok = facts.value_of(site.node.func)  # tok(text), self.tokenizer(text)
+                if not isinstance(tok, HFObject) and site.name in ("encode", "encode_plus", "__call__"):
+                    tok = site.receiver  # tok.encode(text)
+                if not isinstance(tok, HFObject) or tok.role != "tokenizer":
+                    continue
+                template = _chat_text(facts, text_node(site.node)) or self._bound_texts(site, scope)
+                if template is None or self._no_special_tokens(site.node):
+                    continue
+                checkpoint = tok.checkpoint or (template.tokenizer.checkpoint
+                                                if isinstance(template.tokenizer, HFObject) else None)
+                if checkpoint and knowledge.adds_bos(checkpoint) is False:
+                    continue
+                call = f"{dotted_name(site.node.func) or 'tokenizer'}(...)"
+                yield self.report(site.node, self.message.format(
+                    call=call, line=self.ctx.position(template.call).start.line))
+
+    def _bound_texts(self, site: CallSite, scope) -> Optional[ChatTemplate]:
+        """``texts = [tok.apply_chat_template(..., tokenize=False) for ...]`` then ``tok(texts)``."""
+        node = text_node(site.node)
+        if not isinstance(node, cst.Name):
+            return None
+        while scope is not None:
+            bindings = [b for b in scope.bindings.get(node.value, ()) if b.seq < site.seq or scope.kind != "function"]
+            if bindings:
+                bound = bindings[-1].node
+                if isinstance(bound, cst.Assign) and isinstance(bound.value, (cst.ListComp, cst.GeneratorExp)):
+                    return _chat_text(self.ctx.facts, bound.value)
+                return None
+            scope = scope.parent
+        return None
+
+    def _no_special_tokens(self, call: cst.Call) -> bool:
+        arg = _keyword(call, "add_special_tokens")
+        if arg is None:
+            return False
+        value = self.ctx.facts.value_of(arg.value)
+        return not (isinstance(value, Const) and value.value is True)  # False, or unknown: silent
+
+
+# ---------------------------------------------------------------------------------------------- HF608
+
+class GenerateWithoutAttentionMask(Rule):
+    """`generate` is given the ids of a padded batch without its attention mask.
+
+    ## What it does
+    Reports `model.generate(enc["input_ids"])`, `model.generate(enc.input_ids, ...)` and
+    `model.generate(input_ids=enc["input_ids"], ...)` when `enc` is a batch the tokenizer padded
+    (`padding=True`/`"longest"` over several texts, or `padding="max_length"`) and the call passes no
+    `attention_mask=` (nor `**enc`). Unpadded single prompts are fine.
+
+    ## Why is this bad?
+    Without the mask, `generate` attends to the pad positions as if they were text. It tries to infer a mask
+    from `pad_token_id`, but when the pad token is the EOS token (the usual fix for GPT-2, Llama, ...) it
+    cannot, and warns at best: outputs for the shorter prompts of the batch are garbage.
+
+    ## Example
+    ```python
+    batch = tokenizer(prompts, padding=True, return_tensors="pt")
+    out = model.generate(batch.input_ids, max_new_tokens=30)
+    ```
+
+    ## Use instead
+    ```python
+    batch = tokenizer(prompts, padding=True, return_tensors="pt")
+    out = model.generate(**batch, max_new_tokens=30)
+    ```
+    """
+
+    code = "HF608"
+    name = "generate-without-attention-mask"
+    message = "`{call}` gets the ids of a batch padded with `padding={padding}` (line {line}) but no " \
+              "`attention_mask`: pad positions are attended to; pass `attention_mask={mask}` or `**{enc}`"
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            batch = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
+            out = model.generate(**batch, max_new_tokens=30)
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            batch = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
+            out = model.generate(batch.input_ids, attention_mask=batch.attention_mask, max_new_tokens=30)
+        """),
+        Valid("""
+            # a single prompt is not padded
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            ids = tokenizer("Once upon a time", return_tensors="pt").input_ids
+            out = model.generate(ids, max_new_tokens=30)
+        """),
+        Valid("""
+            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("t5-small")
+            model = AutoModelForSeq2SeqLM.from_pretrained("t5-small")
+            enc = tokenizer(["translate: a", "translate: b c"], padding=False, return_tensors=None)
+            out = model.generate(enc["input_ids"], max_new_tokens=20)
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            enc = tokenizer(["a", "b c"], padding="longest", return_tensors="pt")
+            out = model.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"], max_new_tokens=9)
+        """),
+        Valid("""
+            import torch
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            out = model.generate(torch.tensor([[464, 2068]]), max_new_tokens=9)
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+            tok.pad_token = tok.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            batch = tok(["a prompt", "another, longer prompt"], padding=True, return_tensors="pt")
+            out = model.generate(batch.input_ids, max_new_tokens=30)
+        """, line=6, message="`model.generate(...)` gets the ids of a batch padded with `padding=True` (line 5) but "
+                             "no `attention_mask`"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-7b-hf")
+            enc = tokenizer(["q1", "a longer q2"], padding="longest", return_tensors="pt").to("cuda")
+            out = model.generate(input_ids=enc["input_ids"], max_new_tokens=64)
+        """, line=6),
+        Invalid("""
+            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("google/flan-t5-base")
+            model = AutoModelForSeq2SeqLM.from_pretrained("google/flan-t5-base")
+            enc = tokenizer(["short", "a longer question"], padding="max_length", max_length=32, return_tensors="pt")
+            out = model.generate(enc["input_ids"].to("cuda"), max_new_tokens=20)
+        """, line=5),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("EleutherAI/pythia-160m", padding_side="left")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("EleutherAI/pythia-160m")
+            def complete(prompts):
+                ids = tokenizer(prompts, padding=True, return_tensors="pt").input_ids
+                return model.generate(ids, max_new_tokens=32)
+        """, line=7),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            class Generator:
+                def __init__(self):
+                    self.tok = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+                    self.tok.pad_token = self.tok.eos_token
+                    self.lm = AutoModelForCausalLM.from_pretrained("gpt2")
+
+                def __call__(self, questions):
+                    batch = self.tok(questions, padding=True, return_tensors="pt")
+                    return self.lm.generate(inputs=batch["input_ids"], do_sample=False, max_new_tokens=16)
+        """, line=10),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+            tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            texts = ["a", "b c", "d e f"]
+            for i in range(0, len(texts), 2):
+                input_ids = tokenizer(texts[i:i + 2], padding=True, return_tensors="pt")["input_ids"]
+                out = model.generate(input_ids, max_new_tokens=8)
+        """, line=8),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "generate" in features.calls and "padding" in features.keywords
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        for scope in facts.scopes:
+            for site in scope.calls:
+                if site.name != "generate" or site.via or not isinstance(site.receiver, HFObject) \
+                        or site.receiver.role != "model":
+                    continue
+                call = site.node
+                if any(a.star for a in call.args) or _keyword(call, "attention_mask") is not None:
+                    continue
+                positional = [a for a in call.args if a.keyword is None]
+                ids = positional[0] if positional else _keyword(call, "input_ids") or _keyword(call, "inputs")
+                value = facts.value_of(ids.value) if ids is not None else None
+                if not isinstance(value, Field) or value.key != "input_ids":
+                    continue
+                padding = pads(value.encoding)
+                if padding is None:
+                    continue
+                enc = value.encoding.names[0] if value.encoding.names else "enc"
+                yield self.report(call, self.message.format(
+                    call=f"{dotted_name(call.func) or 'generate'}(...)", padding=padding,
+                    line=self.ctx.position(value.encoding.call).start.line, enc=enc,
+                    mask=f"{enc}[\"attention_mask\"]" if value.encoding.names else "..."))
+
+
+# ---------------------------------------------------------------------------------------------- HF610
+
+class ChatModelPromptWithoutTemplate(Rule):
+    """A chat or instruction-tuned checkpoint generates from raw text, without its chat template.
+
+    ## What it does
+    Reports `model.generate(...)` on a model loaded from a chat/instruct checkpoint (`*-Instruct`,
+    `*-chat`, `*-it`, a bundled list) when its input is a tokenizer call on plain text and the file never
+    calls `apply_chat_template`. Off by default: base-style prompting of an instruct model is sometimes
+    intended (completion benchmarks, prompt formats written by hand).
+
+    ## Why is this bad?
+    Chat models are fine-tuned on conversations wrapped in role markers and special tokens. Raw text
+    is out of distribution: answers ramble, ignore the instruction, or never stop.
+
+    ## Example
+    ```python
+    inputs = tokenizer("What is the capital of France?", return_tensors="pt")
+    out = model.generate(**inputs, max_new_tokens=50)
+    ```
+
+    ## Use instead
+    ```python
+    messages = [{"role": "user", "content": "What is the capital of France?"}]
+    inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+                                           return_dict=True)
+    out = model.generate(**inputs, max_new_tokens=50)
+    ```
+    """
+
+    code = "HF610"
+    name = "chat-model-prompt-without-template"
+    message = "`{call}` runs the chat model '{checkpoint}' on raw text (line {line}) without its chat template; " \
+              "format the prompt with `tokenizer.apply_chat_template(messages, add_generation_prompt=True)`"
+    default_enabled = False
+
+    VALID = [
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            messages = [{"role": "user", "content": "Hi"}]
+            inputs = tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+                                             return_dict=True)
+            out = model.generate(**inputs, max_new_tokens=20)
+        """),
+        Valid("""
+            # a base model completes raw text
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B")
+            out = model.generate(**tok("The capital of France is", return_tensors="pt"), max_new_tokens=5)
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-chat-hf")
+            model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-7b-chat-hf")
+            text = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False)
+            out = model.generate(**tok(text, add_special_tokens=False, return_tensors="pt"), max_new_tokens=20)
+        """),
+        Valid("""
+            import sys
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained(sys.argv[1])
+            model = AutoModelForCausalLM.from_pretrained(sys.argv[1])
+            out = model.generate(**tok("Hello", return_tensors="pt"), max_new_tokens=5)
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("google/gemma-2-2b-it")
+            model = AutoModelForCausalLM.from_pretrained("google/gemma-2-2b-it")
+            def chat(messages):
+                prompt = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+                return model.generate(**tok(prompt, add_special_tokens=False, return_tensors="pt"),
+                                      max_new_tokens=64)
+        """),
+        Valid("""
+            # a prompt format written by hand
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("mistralai/Mistral-7B-Instruct-v0.2")
+            model = AutoModelForCausalLM.from_pretrained("mistralai/Mistral-7B-Instruct-v0.2")
+            out = model.generate(**tok("[INST] Hi [/INST]", return_tensors="pt"), max_new_tokens=20)
+        """),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            inputs = tok("What is the capital of France?", return_tensors="pt")
+            out = model.generate(**inputs, max_new_tokens=50)
+        """, line=5, message="runs the chat model 'Qwen/Qwen2.5-0.5B-Instruct' on raw text (line 4)"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            MODEL = "meta-llama/Llama-2-7b-chat-hf"
+            tokenizer = AutoTokenizer.from_pretrained(MODEL)
+            model = AutoModelForCausalLM.from_pretrained(MODEL)
+            def answer(question):
+                ids = tokenizer(f"Question: {question}\\nAnswer:", return_tensors="pt").input_ids
+                return model.generate(ids, max_new_tokens=64)
+        """, line=7),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("google/gemma-2-2b-it")
+            model = AutoModelForCausalLM.from_pretrained("google/gemma-2-2b-it")
+            prompts = ["Tell me a joke", "Write a haiku"]
+            batch = tok(prompts, padding=True, return_tensors="pt")
+            out = model.generate(**batch, max_new_tokens=40)
+        """, line=6),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("HuggingFaceH4/zephyr-7b-beta")
+            model = AutoModelForCausalLM.from_pretrained("HuggingFaceH4/zephyr-7b-beta")
+            out = model.generate(**tok("Summarize: the cat sat", return_tensors="pt"), max_new_tokens=40)
+        """, line=4),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            class Bot:
+                def __init__(self):
+                    self.tokenizer = AutoTokenizer.from_pretrained("microsoft/Phi-3-mini-4k-instruct")
+                    self.model = AutoModelForCausalLM.from_pretrained("microsoft/Phi-3-mini-4k-instruct")
+
+                def reply(self, text):
+                    inputs = self.tokenizer(text, return_tensors="pt")
+                    return self.model.generate(**inputs, max_new_tokens=100)
+        """, line=9),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
+            model = AutoModelForCausalLM.from_pretrained("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
+            enc = tok(["Hi there"], return_tensors="pt")
+            out = model.generate(enc["input_ids"], attention_mask=enc["attention_mask"], max_new_tokens=20)
+        """, line=5),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "generate" in features.calls and "apply_chat_template" not in features.calls
+
+    def check(self) -> Iterable[Report]:
+        facts = self.ctx.facts
+        for scope in facts.scopes:
+            for site in scope.calls:
+                model = site.receiver
+                if site.name != "generate" or site.via or not isinstance(model, HFObject) or model.role != "model":
+                    continue
+                encodings = [enc for a in site.node.args if (enc := encoding_of(facts.value_of(a.value)))]
+                for enc in encodings[:1]:
+                    tok = enc.tokenizer
+                    checkpoint = model.checkpoint or (tok.checkpoint if isinstance(tok, HFObject) else None)
+                    if not checkpoint or not knowledge.is_chat_checkpoint(checkpoint) or self._templated(enc):
+                        continue
+                    yield self.report(site.node, self.message.format(
+                        call=f"{dotted_name(site.node.func) or 'generate'}(...)", checkpoint=checkpoint,
+                        line=self.ctx.position(enc.call).start.line))
+
+    def _templated(self, enc) -> bool:
+        """The text carries a prompt format: rendered by a template, or written by hand with role markers."""
+        if isinstance(enc.text, ChatTemplate):
+            return True
+        text = enc.text.value if isinstance(enc.text, Str) else ""
+        return any(marker in text for marker in ("[INST]", "<|im_start|>", "<|user|>", "<start_of_turn>",
+                                                 "<|start_header_id|>", "### Instruction", "<|system|>"))
