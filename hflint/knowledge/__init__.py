@@ -106,9 +106,8 @@ def is_chat_checkpoint(checkpoint: str) -> bool:
     return any(re.fullmatch(p, cid) for p in load("chat_checkpoints")["patterns"])
 
 
-def adds_bos(checkpoint: str) -> Optional[bool]:
-    """False when the checkpoint's tokenizer is known to add no BOS token when it encodes text; None when unknown."""
-    family = family_of(checkpoint)
-    if family is None:
-        return None
-    return family_info(family).get("adds_bos")
+@lru_cache(maxsize=4096)
+def template_renders_bos(checkpoint: str) -> bool:
+    """The checkpoint's chat template itself writes the BOS token (``chat_checkpoints.json`` ``bos_in_template``)."""
+    cid = checkpoint.strip().rstrip("/").lower()
+    return any(re.fullmatch(p, cid) for entry in load("chat_checkpoints")["bos_in_template"] for p in entry["patterns"])

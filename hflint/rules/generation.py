@@ -1192,8 +1192,10 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
 
     ## What it does
     Reports `tokenizer(text)`, `tokenizer([text, ...])` or `tokenizer.encode(text)` where `text` comes from
-    `tokenizer.apply_chat_template(..., tokenize=False)`, unless the call passes `add_special_tokens=False`.
-    Tokenizers known to add no BOS token (Qwen2, GPT-2, GPT-NeoX) are not reported.
+    `tokenizer.apply_chat_template(..., tokenize=False)`, unless the call passes `add_special_tokens=False`,
+    for checkpoints whose chat template writes the BOS token itself (Llama 2 and 3, Mistral and Mixtral,
+    Gemma; a bundled list with sources). Templates without a BOS (Zephyr, TinyLlama, ChatML/Qwen) and
+    checkpoints hflint cannot resolve are not reported.
 
     ## Why is this bad?
     A chat template renders the special tokens itself: most templates start with the BOS token
@@ -1254,10 +1256,25 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
         """),
         Valid("""
             from transformers import AutoTokenizer
-            tok = AutoTokenizer.from_pretrained("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
+            tok = AutoTokenizer.from_pretrained("google/gemma-2-9b-it")
             def encode(conversations):
                 texts = [tok.apply_chat_template(c, tokenize=False) for c in conversations]
                 return tok(texts, padding=True, add_special_tokens=False, return_tensors="pt")
+        """),
+        Valid("""
+            # Zephyr-style templates (TinyLlama) write no BOS: the tokenizer adds the only one
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
+            text = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False)
+            ids = tok(text, return_tensors="pt")
+        """),
+        Valid("""
+            # a checkpoint from the command line: its template is unknown
+            import sys
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained(sys.argv[1])
+            text = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False)
+            enc = tok(text=text, return_tensors="pt")
         """),
         Valid("""
             import sys
@@ -1285,7 +1302,7 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
         """, line=5, message="`tokenizer.encode(...)`"),
         Invalid("""
             from transformers import AutoTokenizer
-            tok = AutoTokenizer.from_pretrained("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
+            tok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.2-1B-Instruct")
             def encode(conversations):
                 texts = [tok.apply_chat_template(c, tokenize=False) for c in conversations]
                 return tok(texts, padding=True, return_tensors="pt")
@@ -1310,13 +1327,11 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
             batch = tok([tok.apply_chat_template(chat, tokenize=False)], return_tensors="pt")
         """, line=4),
         Invalid("""
-            # the checkpoint is not known statically: most chat tokenizers add a BOS
-            import sys
             from transformers import AutoTokenizer
-            tok = AutoTokenizer.from_pretrained(sys.argv[1])
+            tok = AutoTokenizer.from_pretrained("mistralai/Mixtral-8x7B-Instruct-v0.1")
             text = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False)
             enc = tok(text=text, return_tensors="pt")
-        """, line=6),
+        """, line=4),
     ]
 
     @staticmethod
@@ -1339,8 +1354,8 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
                     continue
                 checkpoint = tok.checkpoint or (template.tokenizer.checkpoint
                                                 if isinstance(template.tokenizer, HFObject) else None)
-                if checkpoint and knowledge.adds_bos(checkpoint) is False:
-                    continue
+                if not checkpoint or not knowledge.template_renders_bos(checkpoint):
+                    continue  # templates without BOS (Zephyr, TinyLlama, ChatML, Qwen) or unknown: one BOS is right
                 call = f"{dotted_name(site.node.func) or 'tokenizer'}(...)"
                 yield self.report(site.node, self.message.format(
                     call=call, line=self.ctx.position(template.call).start.line))
@@ -1377,12 +1392,16 @@ class GenerateWithoutAttentionMask(Rule):
     Reports `model.generate(enc["input_ids"])`, `model.generate(enc.input_ids, ...)` and
     `model.generate(input_ids=enc["input_ids"], ...)` when `enc` is a batch the tokenizer padded
     (`padding=True`/`"longest"` over several texts, or `padding="max_length"`) and the call passes no
-    `attention_mask=` (nor `**enc`). Unpadded single prompts are fine.
+    `attention_mask=` (nor `**enc`), and the pad token is the EOS token — set so in the file
+    (`tokenizer.pad_token = tokenizer.eos_token`), or a decoder-only model's tokenizer with no distinct pad
+    token set. Unpadded single prompts, and tokenizers with a pad token of their own (T5, BART, BERT),
+    are fine: `generate` infers the mask from it.
 
     ## Why is this bad?
-    Without the mask, `generate` attends to the pad positions as if they were text. It tries to infer a mask
-    from `pad_token_id`, but when the pad token is the EOS token (the usual fix for GPT-2, Llama, ...) it
-    cannot, and warns at best: outputs for the shorter prompts of the batch are garbage.
+    Without the mask, `generate` infers one from `pad_token_id` — except when the pad token is the EOS
+    token (the usual fix for GPT-2, Llama, Mistral, ...), which it cannot tell from real EOS tokens. Then it
+    attends to the pad positions as if they were text, and outputs for the shorter prompts of the batch
+    are garbage.
 
     ## Example
     ```python
@@ -1400,7 +1419,8 @@ class GenerateWithoutAttentionMask(Rule):
     code = "HF608"
     name = "generate-without-attention-mask"
     message = "`{call}` gets the ids of a batch padded with `padding={padding}` (line {line}) but no " \
-              "`attention_mask`: pad positions are attended to; pass `attention_mask={mask}` or `**{enc}`"
+              "`attention_mask`, and with the pad token equal to EOS it cannot be inferred: pad positions are " \
+              "attended to; pass `attention_mask={mask}` or `**{enc}`"
 
     VALID = [
         Valid("""
@@ -1447,6 +1467,23 @@ class GenerateWithoutAttentionMask(Rule):
             model = AutoModelForCausalLM.from_pretrained("gpt2")
             out = model.generate(torch.tensor([[464, 2068]]), max_new_tokens=9)
         """),
+        Valid("""
+            # T5's pad token is not its EOS token: generate infers the mask
+            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("google/flan-t5-base")
+            model = AutoModelForSeq2SeqLM.from_pretrained("google/flan-t5-base")
+            enc = tokenizer(["short", "a longer question"], padding="max_length", max_length=32, return_tensors="pt")
+            out = model.generate(enc["input_ids"], max_new_tokens=20)
+        """),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2", padding_side="left")
+            tokenizer.add_special_tokens({"pad_token": "[PAD]"})
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.resize_token_embeddings(len(tokenizer))
+            enc = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
+            out = model.generate(enc.input_ids, max_new_tokens=5)
+        """),
     ]
     INVALID = [
         Invalid("""
@@ -1467,12 +1504,13 @@ class GenerateWithoutAttentionMask(Rule):
             out = model.generate(input_ids=enc["input_ids"], max_new_tokens=64)
         """, line=6),
         Invalid("""
-            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-            tokenizer = AutoTokenizer.from_pretrained("google/flan-t5-base")
-            model = AutoModelForSeq2SeqLM.from_pretrained("google/flan-t5-base")
+            # Qwen2.5 base checkpoints pad with their EOS token
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B", padding_side="left")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B")
             enc = tokenizer(["short", "a longer question"], padding="max_length", max_length=32, return_tensors="pt")
             out = model.generate(enc["input_ids"].to("cuda"), max_new_tokens=20)
-        """, line=5),
+        """, line=6),
         Invalid("""
             from transformers import AutoModelForCausalLM, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("EleutherAI/pythia-160m", padding_side="left")
@@ -1526,13 +1564,28 @@ class GenerateWithoutAttentionMask(Rule):
                 if not isinstance(value, Field) or value.key != "input_ids":
                     continue
                 padding = pads(value.encoding)
-                if padding is None:
+                if padding is None or not self._mask_not_inferred(site.receiver, value.encoding.tokenizer):
                     continue
                 enc = value.encoding.names[0] if value.encoding.names else "enc"
                 yield self.report(call, self.message.format(
                     call=f"{dotted_name(call.func) or 'generate'}(...)", padding=padding,
                     line=self.ctx.position(value.encoding.call).start.line, enc=enc,
                     mask=f"{enc}[\"attention_mask\"]" if value.encoding.names else "..."))
+
+    @staticmethod
+    def _mask_not_inferred(model: HFObject, tokenizer) -> bool:
+        """``generate`` infers the mask from the pad token unless the pad token is the EOS token
+        (``GenerationMixin._prepare_attention_mask_for_generation``, transformers 5.24): the pad token was set to
+        EOS, or a decoder-only model's tokenizer sets no distinct one (they have none of their own)."""
+        if isinstance(tokenizer, HFObject):
+            for use in reversed(tokenizer.uses):
+                if use.kind == "attr_store" and use.name in ("pad_token", "pad_token_id"):
+                    return isinstance(use.value_node, cst.Attribute) and use.value_node.attr.value.startswith("eos")
+                if use.kind == "method" and use.name == "add_special_tokens" and use.call is not None and use.call.args:
+                    text = cst.Module([]).code_for_node(use.call.args[0].value)
+                    if "pad_token" in text:
+                        return "eos" in text
+        return is_decoder_only(model)
 
 
 # ---------------------------------------------------------------------------------------------- HF610
@@ -1684,6 +1737,8 @@ class ChatModelPromptWithoutTemplate(Rule):
                 encodings = [enc for a in site.node.args if (enc := encoding_of(facts.value_of(a.value)))]
                 for enc in encodings[:1]:
                     tok = enc.tokenizer
+                    if not isinstance(tok, HFObject) or tok.role != "tokenizer":
+                        continue  # processors build multimodal prompts their own way
                     checkpoint = model.checkpoint or (tok.checkpoint if isinstance(tok, HFObject) else None)
                     if not checkpoint or not knowledge.is_chat_checkpoint(checkpoint) or self._templated(enc):
                         continue
@@ -1692,9 +1747,23 @@ class ChatModelPromptWithoutTemplate(Rule):
                         line=self.ctx.position(enc.call).start.line))
 
     def _templated(self, enc) -> bool:
-        """The text carries a prompt format: rendered by a template, or written by hand with role markers."""
+        """The text carries a prompt format: rendered by a template, or written by hand with role markers (in the
+        argument or in what the name it is was bound to)."""
         if isinstance(enc.text, ChatTemplate):
             return True
-        text = enc.text.value if isinstance(enc.text, Str) else ""
-        return any(marker in text for marker in ("[INST]", "<|im_start|>", "<|user|>", "<start_of_turn>",
-                                                 "<|start_header_id|>", "### Instruction", "<|system|>"))
+        node = text_node(enc.call)
+        if node is None:
+            return True  # nothing to look at: do not guess
+        sources = [self.ctx.module.code_for_node(node)]
+        if isinstance(node, cst.Name):
+            for scope in self.ctx.facts.scopes:
+                for binding in scope.bindings.get(node.value, ()):
+                    if isinstance(binding.node, (cst.Assign, cst.AnnAssign)) and binding.node.value is not None:
+                        sources.append(self.ctx.module.code_for_node(binding.node.value))
+        return any(marker in text for text in sources for marker in _PROMPT_FORMAT_MARKERS)
+
+
+# Role markers of hand-written prompt formats (Llama 2, ChatML, Zephyr, Gemma, Llama 3, Alpaca, Vicuna, IDEFICS).
+_PROMPT_FORMAT_MARKERS = ("[INST]", "<|im_start|>", "<|user|>", "<|assistant|>", "<start_of_turn>", "<|system|>",
+                          "<|start_header_id|>", "### Instruction", "### Response", "### Human", "Human:", "User:",
+                          "USER:", "Assistant:", "ASSISTANT:", "<end_of_utterance>")

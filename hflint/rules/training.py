@@ -588,7 +588,7 @@ class Fp16OnBf16PretrainedModel(Rule):
     code = "HF609"
     name = "fp16-on-bf16-pretrained-model"
     message = "{setting} runs '{checkpoint}' in float16, but {family} was pretrained in bfloat16: its activations " \
-              "overflow float16 and the loss turns NaN; use `bf16=True` or float32"
+              "overflow float16 (NaN losses, degraded or empty generations); use `bf16=True` or float32"
 
     VALID = [
         Valid("""

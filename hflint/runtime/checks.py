@@ -1,4 +1,4 @@
-"""The HF901–HF907 checks on live objects. Pure: they read models, tokenizers and local files, and return findings.
+"""The HF901–HF909 checks on live objects. Pure: they read models, tokenizers and local files, and return findings.
 
 ``verify`` runs every check its arguments allow; ``watch`` calls the single checks from its hooks.
 """
@@ -402,6 +402,97 @@ def check_train_mode(model, where: Location = NOWHERE) -> list[Finding]:
                  f"mode, so dropout is on and outputs are random; call `model.eval()` first", where)]
 
 
+def check_generate_without_mask(model, input_ids, attention_mask, tokenizer=None,
+                                where: Location = NOWHERE, pad_token_id=None) -> list[Finding]:
+    """HF906 (padded batch, no mask): ``generate`` gets padded rows and no ``attention_mask``, and cannot infer one
+    because the pad token is the EOS token (``_prepare_attention_mask_for_generation``, transformers 5.24)."""
+    if attention_mask is not None or not hasattr(input_ids, "dim") or input_ids.dim() != 2 or input_ids.shape[0] < 2:
+        return []
+    pad = pad_token_id if pad_token_id is not None else _special_id(model, tokenizer, "pad_token_id")
+    eos = _special_id(model, tokenizer, "eos_token_id")
+    if pad is None or (eos is not None and pad != eos and not isinstance(eos, (list, tuple))):
+        return []  # generate infers the mask from a pad token of its own
+    if isinstance(eos, (list, tuple)) and pad not in eos:
+        return []
+    edges = (input_ids[:, 0] == pad) | (input_ids[:, -1] == pad)
+    rows = edges.nonzero().flatten().tolist()
+    if not rows:
+        return []
+    shown = ", ".join(map(str, rows[:8])) + (", \u2026" if len(rows) > 8 else "")
+    return [make_finding(
+        "HF906", f"`generate` on `{_model_name(model)}` got a padded batch ({'row' if len(rows) == 1 else 'rows'} "
+                 f"{shown} start or end with pad id {pad}) and no `attention_mask`; the pad token is the EOS token, so "
+                 f"the mask cannot be inferred and pad positions are attended to: pass `attention_mask=` (or "
+                 f"`**batch`)", where, rows=rows)]
+
+
+# --- HF908 / HF909 --------------------------------------------------------------------------------
+
+IGNORE_INDEX = -100
+
+
+def _special_id(model, tokenizer, name: str):
+    """A special token id from the tokenizer, else the model's generation config, else its config."""
+    for source in (tokenizer, getattr(model, "generation_config", None), getattr(model, "config", None)):
+        value = getattr(source, name, None) if source is not None else None
+        if value is not None:
+            return value
+    return None
+
+
+def check_loss_on_padding(model, labels, attention_mask, tokenizer=None, where: Location = NOWHERE) -> list[Finding]:
+    """HF908: a forward pass computes a loss whose labels are not -100 where ``attention_mask`` is 0 (pad positions
+    are trained on)."""
+    if labels is None or attention_mask is None or not hasattr(labels, "shape") \
+            or not hasattr(attention_mask, "shape") or labels.shape != attention_mask.shape:
+        return []
+    on_padding = (attention_mask == 0) & (labels != IGNORE_INDEX)
+    count = int(on_padding.sum())
+    if not count:
+        return []
+    pad = _special_id(model, tokenizer, "pad_token_id")
+    values = labels[on_padding].unique().tolist()
+    what = f"the pad id {pad}" if pad is not None and values == [pad] else \
+        f"ids {format_ids(values[:5])}{'…' if len(values) > 5 else ''}"
+    return [make_finding(
+        "HF908", f"`{_model_name(model)}` computes its loss on padding: {count} position"
+                 f"{'s' if count != 1 else ''} where `attention_mask` is 0 {'have' if count != 1 else 'has'} label "
+                 f"{what}, not -100; set `labels[attention_mask == 0] = -100` (or use a collator that does)", where,
+        positions=count, pad_token_id=pad)]
+
+
+def check_double_bos(model_or_tokenizer, input_ids, attention_mask=None, tokenizer=None,
+                     where: Location = NOWHERE, pad_token_id=None) -> list[Finding]:
+    """HF909: input ids whose first real tokens are the BOS token twice (a chat template's BOS plus the
+    tokenizer's)."""
+    if input_ids is None:
+        return []
+    bos = _special_id(model_or_tokenizer, tokenizer, "bos_token_id")
+    pad = pad_token_id if pad_token_id is not None else _special_id(model_or_tokenizer, tokenizer, "pad_token_id")
+    if bos is None or isinstance(bos, (list, tuple)) or bos == pad:
+        return []  # (a pad token that is the BOS token, as GPT-2's, makes left padding look like it)
+    rows = input_ids.tolist() if hasattr(input_ids, "tolist") else input_ids
+    if rows and not isinstance(rows[0], (list, tuple)):
+        rows = [rows]
+    masks = attention_mask.tolist() if hasattr(attention_mask, "tolist") else attention_mask
+    if masks and not isinstance(masks[0], (list, tuple)):
+        masks = [masks]
+    doubled = []
+    for r, row in enumerate(rows or []):
+        mask = masks[r] if masks and r < len(masks) else [1] * len(row)
+        real = [t for t, m in zip(row, mask) if m]
+        if len(real) >= 2 and real[0] == bos and real[1] == bos:
+            doubled.append(r)
+    if not doubled:
+        return []
+    shown = ", ".join(map(str, doubled[:8])) + (", \u2026" if len(doubled) > 8 else "")
+    return [make_finding(
+        "HF909", f"input ids start with the BOS token ({bos}) twice ({'row' if len(doubled) == 1 else 'rows'} "
+                 f"{shown}): text rendered by `apply_chat_template(..., tokenize=False)` was tokenized with special "
+                 f"tokens again; pass `add_special_tokens=False` (or let `apply_chat_template` tokenize)", where,
+        rows=doubled, bos_token_id=bos)]
+
+
 # --- everything at once ---------------------------------------------------------------------------
 
 def verify(model=None, tokenizer=None, texts=None, config=None, *, pooling: Optional[str] = None,
@@ -442,6 +533,7 @@ def verify(model=None, tokenizer=None, texts=None, config=None, *, pooling: Opti
             if generate and padded:
                 findings += check_right_padding(model, enc.get("attention_mask"), tokenizer)
         findings += check_unknown_rate(tokenizer, enc["input_ids"], enc.get("attention_mask"), texts, unk_threshold)
+        findings += check_double_bos(tokenizer, enc["input_ids"], enc.get("attention_mask"), tokenizer)
     if pooling is not None and model is not None:
         findings += check_pooling(model, pooling)
     if model is not None:

@@ -233,6 +233,8 @@ def _after_tokenize(tokenizer, enc, args, kwargs) -> None:
         return
     if hasattr(ids, "dim"):
         _remember_owner(ids, tokenizer)
+    for f in checks.check_double_bos(tokenizer, ids, enc.get("attention_mask"), tokenizer, user_location(3)):
+        emit(f, key=("HF909", id(tokenizer)))
     texts = kwargs.get("text", args[0] if args else None)
     if isinstance(texts, str):
         texts = [texts]
@@ -258,8 +260,18 @@ def _make_model_call(original: Callable, tensor_type: type, grad_enabled: Callab
             try:
                 if isinstance(ids, tensor_type) and not ids.is_floating_point() and ids.numel():
                     _check_ids(self, ids)
+                    if not getattr(_tls, "generating", False) and (_tokenizer_of(ids) if _owners else None) is None:
+                        # ids tokenized outside the watch (generate checks its own prompt)
+                        _emit_all(checks.check_double_bos(self, ids, kwargs.get("attention_mask"), None,
+                                                          user_location(2)))
                 if self.training and not grad_enabled():
                     _emit_all(checks.check_train_mode(self, user_location(2)))
+                labels = kwargs.get("labels")
+                if isinstance(labels, tensor_type):
+                    mask = kwargs.get("decoder_attention_mask") if kwargs.get("decoder_input_ids") is not None \
+                        else kwargs.get("attention_mask")
+                    owner = _tokenizer_of(ids) if _owners and isinstance(ids, tensor_type) else None
+                    _emit_all(checks.check_loss_on_padding(self, labels, mask, owner, user_location(2)))
             except (HFLintError, HFLintWarning):
                 raise
             except Exception:  # pragma: no cover - a bug in hflint must not break the forward pass
@@ -299,7 +311,13 @@ def _wrap_generate(func: Callable) -> Callable:
                 tokenizer = _tokenizer_of(ids) if ids is not None else None
                 _emit_all(checks.check_right_padding(self, kwargs.get("attention_mask"), tokenizer,
                                                      user_location(2)))
-        return func(self, *args, **kwargs)
+                _emit_all(checks.check_generate_without_mask(self, ids, kwargs.get("attention_mask"), tokenizer,
+                                                             user_location(2), kwargs.get("pad_token_id")))
+                if tokenizer is None and hasattr(ids, "dim"):
+                    _emit_all(checks.check_double_bos(self, ids, kwargs.get("attention_mask"), None,
+                                                      user_location(2), kwargs.get("pad_token_id")))
+        with _flag("generating"):
+            return func(self, *args, **kwargs)
 
     return generate
 

@@ -17,6 +17,8 @@ RULE_NAMES = {
     "HF905": "pooling-differs-from-checkpoint",
     "HF906": "right-padding-in-generate",
     "HF907": "no-grad-forward-in-train-mode",
+    "HF908": "loss-on-padding",
+    "HF909": "double-bos-token",
 }
 
 

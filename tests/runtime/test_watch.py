@@ -14,7 +14,7 @@ from transformers.tokenization_utils_base import PreTrainedTokenizerBase
 
 import hflint
 from hflint.runtime import instrument as watch_module
-from tiny_hf import bert_model, bert_tokenizer, gpt2_model, gpt2_tokenizer
+from tiny_hf import bert_model, bert_tokenizer, gpt2_model, gpt2_tokenizer, roberta_model, roberta_tokenizer
 
 ATTRS = [(PreTrainedModel, "from_pretrained"), (PreTrainedModel, "resize_token_embeddings"),
          (PreTrainedModel, "__call__"), (PreTrainedTokenizerBase, "from_pretrained"),
@@ -263,3 +263,67 @@ def test_decorator_form():
         return len(watch_module.patched())
 
     assert run() == len(ATTRS) and watch_module.patched() == []
+
+
+# --- HF906 (no mask), HF908, HF909 ----------------------------------------------------------------
+
+def test_hf906_padded_batch_without_attention_mask_when_pad_is_eos():
+    tok = gpt2_tokenizer()
+    tok.pad_token = tok.eos_token
+    tok.padding_side = "left"
+    model = gpt2_model(tok)
+    with hflint.watch() as w:
+        batch = tok(["hello", "hello world, hello"], return_tensors="pt", padding=True)
+        with pytest.warns(hflint.HFLintWarning, match="HF906.*no `attention_mask`"):
+            model.generate(batch["input_ids"], max_new_tokens=2, pad_token_id=tok.pad_token_id)
+        model.generate(**batch, max_new_tokens=2, pad_token_id=tok.pad_token_id)  # the mask: fine
+        single = tok(["hello world"], return_tensors="pt")
+        model.generate(single["input_ids"], max_new_tokens=2, pad_token_id=tok.pad_token_id)  # one row: fine
+    assert [f.code for f in w.findings] == ["HF906"]
+
+
+def test_hf906_silent_when_the_pad_token_is_not_eos():
+    tok = gpt2_tokenizer()
+    tok.add_special_tokens({"pad_token": "<pad>"})
+    tok.padding_side = "left"
+    model = gpt2_model(tok)
+    batch = tok(["hello", "hello world, hello"], return_tensors="pt", padding=True)
+    with hflint.watch(strict=True) as w:
+        model.generate(batch["input_ids"], max_new_tokens=2, pad_token_id=tok.pad_token_id)
+    assert w.findings == []
+
+
+def test_hf908_loss_on_padding_and_its_masked_twin():
+    tok = gpt2_tokenizer()
+    tok.pad_token = tok.eos_token
+    model = gpt2_model(tok)
+    with hflint.watch() as w:
+        batch = tok(["hello", "hello world, hello"], return_tensors="pt", padding=True)
+        with pytest.warns(hflint.HFLintWarning, match="HF908.*loss on padding.*the pad id"):
+            line = here()
+            model(**batch, labels=batch["input_ids"])
+        labels = batch["input_ids"].clone()
+        labels[batch["attention_mask"] == 0] = -100
+        model(**batch, labels=labels)  # masked: fine
+    [f] = w.findings
+    assert (f.code, f.line) == ("HF908", line)
+
+
+def test_hf909_double_bos_from_a_rendered_template():
+    tok = roberta_tokenizer()
+    with hflint.watch() as w:
+        with pytest.warns(hflint.HFLintWarning, match="HF909.*BOS token \\(0\\) twice"):
+            tok("<s> hello world", return_tensors="pt")  # the template's <s> plus the tokenizer's
+        tok("<s> hello world", add_special_tokens=False, return_tensors="pt")  # fine
+        tok("hello world", return_tensors="pt")  # fine
+    assert [f.code for f in w.findings] == ["HF909"]
+
+
+def test_hf909_in_a_forward_pass_of_ids_made_elsewhere():
+    tok = roberta_tokenizer()
+    model = roberta_model(tok)
+    with hflint.watch() as w:
+        with pytest.warns(hflint.HFLintWarning, match="HF909"):
+            model(input_ids=torch.tensor([[0, 0, 5, 2]]))
+        model(input_ids=torch.tensor([[0, 5, 2]]))
+    assert [f.code for f in w.findings] == ["HF909"]
