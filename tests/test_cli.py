@@ -111,9 +111,9 @@ def fakes(tmp_path_factory) -> Path:
 
 
 def hflint(*args: str, cwd: Path, fakes: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    if fakes is not None:
-        env["PYTHONPATH"] = str(fakes)
+    env = dict(os.environ)
+    if fakes is not None:  # before the suite's own entries (conftest.py: the reported transformers release)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(fakes), env.get("PYTHONPATH")]))
     return subprocess.run([sys.executable, "-m", "hflint", *args], cwd=cwd, input=stdin, capture_output=True,
                           text=True, env=env, timeout=120)
 

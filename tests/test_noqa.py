@@ -1,7 +1,6 @@
 """Suppression through the real CLI: ``# noqa`` on the line (flake8's semantics) and file-level ``# hflint: noqa``."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,9 +26,8 @@ REPORTED = 4
 
 def check(tmp_path: Path, source: str) -> subprocess.CompletedProcess:
     (tmp_path / "train.py").write_text(source)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     return subprocess.run([sys.executable, "-m", "hflint", "check", "--no-config", "--select", "HF3", "train.py"],
-                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
 
 
 def with_comment(comment: str, line: int = REPORTED, header: str = "") -> str:
