@@ -10,6 +10,7 @@ import os
 import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -21,7 +22,7 @@ from .engine import INTERNAL, lint_source
 from .finding import Finding
 from .fixes import FileFix, fix_python
 from .notebook import fix_notebook, lint_notebook
-from .output import WRITERS, RunInfo, write_statistics
+from .output import WRITERS, RunInfo, location, write_statistics
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
@@ -89,18 +90,34 @@ def lint_files(files: Sequence[str], settings: Settings, jobs: int) -> list[Find
     return [finding for found in _map(lint_file, files, jobs, settings) for finding in found]
 
 
-def fix_files(files: Sequence[str], settings: Settings, jobs: int, unsafe: bool, write: bool) -> tuple[int, list[Finding], list[str]]:
-    """Fix every file: (findings fixed, findings remaining, diffs); ``write`` saves the changed files."""
-    fixed, remaining, diffs = 0, [], []
-    for path, outcome in _map(fix_file, files, jobs, settings, unsafe):
-        fixed += outcome.fixed
-        remaining += outcome.remaining
+@dataclass
+class FixTotals:
+    """What ``--fix``/``--diff`` did over every file."""
+
+    found: int = 0  # findings before any fix (what `hflint check` reports)
+    fixed: int = 0
+    remaining: list[Finding] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    unapplied: list[tuple[Finding, str]] = field(default_factory=list)
+
+    def add(self, outcome: FileFix) -> None:
+        self.found += outcome.found
+        self.fixed += outcome.fixed
+        self.remaining += outcome.remaining
+        self.unapplied += outcome.unapplied
         if outcome.new_data is not None:
-            diffs.append(outcome.diff)
-            if write:
-                with open(path, "wb") as fh:
-                    fh.write(outcome.new_data)
-    return fixed, remaining, diffs
+            self.diffs.append(outcome.diff)
+
+
+def fix_files(files: Sequence[str], settings: Settings, jobs: int, unsafe: bool, write: bool) -> FixTotals:
+    """Fix every file; ``write`` saves the changed files."""
+    totals = FixTotals()
+    for path, outcome in _map(fix_file, files, jobs, settings, unsafe):
+        totals.add(outcome)
+        if outcome.new_data is not None and write:
+            with open(path, "wb") as fh:
+                fh.write(outcome.new_data)
+    return totals
 
 
 # ------------------------------------------------------------------ subcommands
@@ -151,7 +168,7 @@ def report(args: argparse.Namespace, findings: list[Finding], info: RunInfo, out
     out = out or sys.stdout
     findings.sort(key=Finding.sort_key)
     if args.statistics:
-        write_statistics(findings, out, args.format, args.quiet)
+        write_statistics(findings, out, args.format, args.quiet, args.unsafe_fixes)
     else:
         WRITERS[args.format](findings, out, args.quiet, info)
     return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
@@ -159,26 +176,45 @@ def report(args: argparse.Namespace, findings: list[Finding], info: RunInfo, out
 
 def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings: list[Finding], stdin: bool) -> int:
     """``--fix`` writes the fixed files and reports what remains; ``--diff`` prints the changes and writes nothing
-    (exit 1 when there would be any). Code read from stdin is written, fixed, to stdout, and its report to stderr."""
-    fixed, remaining, diffs = fix_files(files, settings, args.jobs, args.unsafe_fixes, write=not args.diff)
+    (exit 1 when there would be any, or when a fix cannot be applied). Code read from stdin is written, fixed, to
+    stdout, and its report to stderr. A fix that cannot be applied is always said, with why."""
+    totals = fix_files(files, settings, args.jobs, args.unsafe_fixes, write=not args.diff)
     out = sys.stdout
     if stdin:
         data = sys.stdin.buffer.read()
         outcome = fix_bytes(data, args.stdin_filename or STDIN, settings, args.unsafe_fixes)
-        fixed += outcome.fixed
-        remaining += outcome.remaining
-        if outcome.new_data is not None:
-            diffs.append(outcome.diff)
+        totals.add(outcome)
         if not args.diff:
             sys.stdout.buffer.write(data if outcome.new_data is None else outcome.new_data)
             sys.stdout.flush()
             out = sys.stderr
+    totals.found += len(findings)  # files that could not be read
     if args.diff:
-        sys.stdout.write("".join(diffs))
-        if not args.quiet and diffs:
-            print(f"Would fix {fixed} finding{'s' if fixed != 1 else ''}.", file=sys.stderr)
-        return EXIT_FINDINGS if diffs else EXIT_CLEAN
-    return report(args, findings + remaining, RunInfo(fixed=fixed, fix_mode=True, unsafe_fixes=args.unsafe_fixes), out)
+        sys.stdout.write("".join(totals.diffs))
+        sys.stdout.flush()
+        _say_unapplied(totals.unapplied)
+        if not args.quiet and totals.diffs:
+            print(would_fix_summary(totals), file=sys.stderr)
+        return EXIT_FINDINGS if totals.diffs or totals.unapplied else EXIT_CLEAN
+    _say_unapplied(totals.unapplied)
+    info = RunInfo(fixed=totals.fixed, fix_mode=True, unsafe_fixes=args.unsafe_fixes, found=totals.found,
+                   unapplied=len(totals.unapplied))
+    return report(args, findings + totals.remaining, info, out)
+
+
+def _say_unapplied(unapplied: list[tuple[Finding, str]]) -> None:
+    for f, why in unapplied:
+        print(f"hflint: {f.filename}:{location(f)}: {f.code} fix not applied: {why}", file=sys.stderr)
+
+
+def would_fix_summary(totals: FixTotals) -> str:
+    """``--diff``'s closing line; it says why it differs from the count ``hflint check`` reports."""
+    line = f"Would fix {totals.fixed} finding{'s' if totals.fixed != 1 else ''}"
+    uncovered = totals.fixed + len(totals.remaining) - totals.found
+    if uncovered > 0:
+        line += (f" ({uncovered} of them {'appears' if uncovered == 1 else 'appear'} only once the first fixes are "
+                 f"applied, so `hflint check` reports {totals.found} now)")
+    return line + "."
 
 
 def list_rules(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from typing import Optional, Union
 from .config import Settings
 from .engine import INTERNAL, lint_source
 from .finding import Edit, Finding, Fix
-from .fixes import FileFix, apply_edits, fix_until_stable, parses, select, unified_diff
+from .fixes import FileFix, apply_checked, apply_edits, fix_until_stable, parses, select, unapplied, unified_diff
 
 _IPYTHON_LINE = re.compile(r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -251,23 +251,31 @@ def _cell_text(source: str) -> str:
     return source if not source or source.endswith(("\n", "\r")) else source + "\n"
 
 
+def _cell_parses(source: str) -> bool:
+    """Whether a cell is still Python once its IPython lines are set aside (what ``join`` gives the engine)."""
+    lines, _ = python_lines(source)
+    return parses("".join(line + "\n" for line in lines))
+
+
 def _apply(cells: list[Cell]):
+    """Apply the chosen fixes cell by cell: all edits of one cell at once (bottom-up, so an inserted line does not
+    move the later edits), kept only if the cell still parses, else narrowed to the fixes that parse on their own."""
+    by_position = {c.index + 1: k for k, c in enumerate(cells)}
+
     def apply(sources: tuple[str, ...], chosen: list[Finding]) -> tuple[tuple[str, ...], list[Finding]]:
-        by_position = {c.index + 1: k for k, c in enumerate(cells)}
+        groups: dict[int, list[Finding]] = {}
+        for f in chosen:
+            groups.setdefault(by_position[f.cell], []).append(f)
         new = list(sources)
         applied = []
-        for f in chosen:
-            k = by_position[f.cell]
+        for k, group in sorted(groups.items()):
             text = _cell_text(new[k])
-            fixed = apply_edits(text, f.fix.edits)
-            if fixed != text:
+            fixed, taken = apply_checked(text, group, _cell_parses)
+            if taken and fixed != text:
                 # keep a cell without a final newline without one
                 new[k] = fixed[:-1] if not new[k].endswith(("\n", "\r")) and fixed.endswith("\n") else fixed
-                applied.append(f)
-        candidate = tuple(new)
-        if not parses(join(list(candidate))[0]):
-            return sources, []
-        return candidate, applied
+                applied.extend(taken)
+        return tuple(new), applied
     return apply
 
 
@@ -289,14 +297,21 @@ def fix_notebook(data: bytes, filename: str, settings: Settings, unsafe: bool) -
     result = fix_until_stable(tuple(c.source for c in cells),
                               lambda sources: _lint_cells(list(sources), cells, filename, settings),
                               _apply(cells), choose)
+
+    def valid_alone(f: Finding) -> bool:
+        source = _cell_text(result.state[positions[f.cell]])
+        return _cell_parses(apply_edits(source, f.fix.edits))
+
+    failed = unapplied(result, unsafe, valid_alone)
     changed = {k: new for k, (new, cell) in enumerate(zip(result.state, cells)) if new != cell.source}
     if not changed:
-        return FileFix(None, len(result.fixed), result.remaining)
+        return FileFix(None, len(result.fixed), result.remaining, found=len(result.initial), unapplied=failed)
     text = rewrite_sources(nb, {cells[k].index: new for k, new in changed.items()})
     diff = "".join(unified_diff(cells[k].source, new, f"{filename}:cell {cells[k].index + 1}")
                    for k, new in sorted(changed.items()))
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
-    return FileFix((bom + text).encode("utf-8"), len(result.fixed), result.remaining, diff)
+    return FileFix((bom + text).encode("utf-8"), len(result.fixed), result.remaining, diff,
+                   found=len(result.initial), unapplied=failed)
 
 
 # ------------------------------------------------------------------ rewriting sources in place

@@ -23,6 +23,8 @@ class RunInfo:
     fixed: int = 0
     fix_mode: bool = False
     unsafe_fixes: bool = False
+    found: int = -1  # with --fix: the findings before fixing (-1: as many as fixed + remaining)
+    unapplied: int = 0  # with --fix: fixes that could not be applied (each said on stderr)
 
 
 Writer = Callable[[Sequence[Finding], TextIO, bool, RunInfo], None]
@@ -58,12 +60,21 @@ def fix_summary(findings: Sequence[Finding], info: RunInfo) -> list[str]:
     hidden_text = f"{_plural(n_hidden, 'hidden fix', 'hidden fixes')} can be enabled with the `--unsafe-fixes` option"
     if info.fix_mode:
         total = info.fixed + len(findings)
-        if total == 0:
+        found = total if info.found < 0 else info.found
+        if total == 0 and found == 0:
             lines = ["All checks passed!"]
+        elif total > found:  # fixing a name or an attribute can make more of the code checkable
+            lines = [f"Found {_plural(total, 'finding')} ({info.fixed} fixed, {len(findings)} remaining; "
+                     f"{total - found} of them uncovered by the first fixes)."]
+        elif total < found:
+            lines = [f"Found {_plural(found, 'finding')} ({info.fixed} fixed, {len(findings)} remaining, "
+                     f"{found - total} gone with the other fixes)."]
         elif info.fixed:
             lines = [f"Found {_plural(total, 'finding')} ({info.fixed} fixed, {len(findings)} remaining)."]
         else:
             lines = [summary(total)]
+        if info.unapplied:
+            lines.append(f"{_plural(info.unapplied, 'fix', 'fixes')} could not be applied (said above, with why).")
         return lines + ([hidden_text[0].upper() + hidden_text[1:] + "."] if n_hidden else [])
     lines = [summary(len(findings))]
     n_fixable = sum(applicable(f, info.unsafe_fixes) for f in findings)
@@ -79,7 +90,8 @@ def write_text(findings: Sequence[Finding], out: TextIO, quiet: bool, info: RunI
     from .fixes import applicable
 
     for f in findings:
-        mark = "[*] " if applicable(f, info.unsafe_fixes) else ""
+        # after --fix, a finding left with an applicable fix is one whose fix failed: it is not "fixable"
+        mark = "[*] " if applicable(f, info.unsafe_fixes) and not info.fix_mode else ""
         out.write(f"{f.filename}:{location(f)}: {f.code} {mark}{f.message}\n")
     if not quiet:
         out.write("\n".join(fix_summary(findings, info)) + "\n")
@@ -238,11 +250,14 @@ def write_github(findings: Sequence[Finding], out: TextIO, quiet: bool, info: Ru
         out.write(f"::warning {head}::{_escape_data(f'{where}{f.code} {f.message}')}\n")
 
 
-def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: bool) -> None:
-    """``--statistics``: how many findings per code, most frequent first (ruff's table, or a JSON array)."""
+def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: bool, unsafe_fixes: bool = False) -> None:
+    """``--statistics``: how many findings per code, most frequent first (ruff's table, or a JSON array). A code is
+    marked fixable as ruff marks it: when ``--fix`` would fix some of its findings (unsafe fixes need ``--unsafe-fixes``)."""
+    from .fixes import applicable
+
     counts = Counter(f.code for f in findings)
     names = {f.code: f.name for f in findings}
-    fixable = {f.code for f in findings if f.fix is not None}
+    fixable = {f.code for f in findings if applicable(f, unsafe_fixes)}
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if fmt == "json":
         json.dump([{"code": c, "name": names[c], "count": n, "fixable": c in fixable} for c, n in rows], out, indent=2)
