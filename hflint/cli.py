@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from . import __version__, rules
-from .config import ConfigError, Settings, load_settings, parse_selectors, parse_version
+from .config import ConfigError, Settings, load_settings, parse_patterns, parse_selectors, parse_version
 from .discovery import discover
-from .engine import INTERNAL, lint_source
+from .engine import INTERNAL, MAX_ANALYSED_BYTES, lint_source, reported_internal, too_large
 from .finding import Finding
 from .fixes import FileFix, fix_python
 from .notebook import fix_notebook, lint_notebook
@@ -51,24 +51,32 @@ def fix_bytes(data: bytes, filename: str, settings: Settings, unsafe: bool) -> F
     return FIXERS.get(_suffix(filename), fix_python)(data, filename, settings, unsafe)
 
 
-def lint_file(path: str, settings: Settings) -> list[Finding]:
-    """One file's findings; a file that cannot be read is one HF000 finding."""
+# Past this size a file is not even read: no noqa comment in it is looked for (exclude it, or ignore HF000 for it).
+MAX_READ_BYTES = 64 * MAX_ANALYSED_BYTES
+
+
+def read_file(path: str, settings: Settings) -> bytes | list[Finding]:
+    """The file's bytes, or its HF000 findings when it cannot be read or is too large to read."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            large = too_large(os.fstat(fh.fileno()).st_size, path, MAX_READ_BYTES, "a file to read")
+            if large is not None:
+                return reported_internal([large], settings, path)
+            return fh.read()
     except OSError as exc:
-        return [cannot_read(path, exc.strerror or str(exc))]
-    return lint_bytes(data, path, settings)
+        return reported_internal([cannot_read(path, exc.strerror or str(exc))], settings, path)
+
+
+def lint_file(path: str, settings: Settings) -> list[Finding]:
+    """One file's findings; a file that cannot be read is one HF000 finding."""
+    data = read_file(path, settings)
+    return data if isinstance(data, list) else lint_bytes(data, path, settings)
 
 
 def fix_file(path: str, settings: Settings, unsafe: bool) -> tuple[str, FileFix]:
     """One file fixed in memory (``--fix``/``--diff`` decide whether to write it)."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return path, FileFix(None, 0, [cannot_read(path, exc.strerror or str(exc))])
-    return path, fix_bytes(data, path, settings, unsafe)
+    data = read_file(path, settings)
+    return path, FileFix(None, 0, data) if isinstance(data, list) else fix_bytes(data, path, settings, unsafe)
 
 
 def cannot_read(path: str, reason: str) -> Finding:
@@ -130,11 +138,21 @@ def check(args: argparse.Namespace) -> int:
         raise ConfigError(f"no such file or directory: {missing[0]}")
     first = next((p for p in paths if p != STDIN), args.stdin_filename or ".")
     settings = load_settings(Path(first), Path(args.config) if args.config else None, args.no_config)
-    settings = settings.with_cli(args.select, args.extend_select, args.ignore, args.target_transformers)
+    settings = settings.with_cli(args.select, args.extend_select, args.ignore, args.target_transformers,
+                                 args.exclude, args.extend_exclude, args.force_exclude)
 
     findings: list[Finding] = []
+    exclusion = settings.exclusion()
     files = discover([p for p in paths if p != STDIN],
-                     on_error=lambda path, reason: findings.append(cannot_read(path, reason)))
+                     on_error=lambda path, reason: findings.extend(
+                         reported_internal([cannot_read(path, reason)], settings, path)),
+                     exclusion=exclusion, force_exclude=settings.force_exclude)
+    if STDIN in paths and settings.force_exclude and args.stdin_filename \
+            and exclusion.covers(os.path.abspath(args.stdin_filename)):
+        paths = [p for p in paths if p != STDIN]  # excluded: linted as nothing (and with --fix, echoed unchanged)
+        if args.fix and not args.diff:
+            sys.stdout.buffer.write(sys.stdin.buffer.read())
+            sys.stdout.flush()
     if STDIN not in paths and not files and not findings:
         if not args.quiet:
             print("hflint: no Python files found", file=sys.stderr)
@@ -296,6 +314,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="lint files in N processes (default: 1)")
     c.add_argument("--target-transformers", type=_checked(parse_version), metavar="X.Y",
                    help="transformers version the HF5xx rules check against")
+    patterns = _checked(parse_patterns)
+    c.add_argument("--exclude", type=patterns, metavar="PATTERNS",
+                   help="glob patterns of files and folders to skip, comma-separated (replaces the configured or "
+                        "default list: .git, .venv, build, ...)")
+    c.add_argument("--extend-exclude", type=patterns, action="extend", default=[], metavar="PATTERNS",
+                   help="glob patterns to skip in addition to the configured or default ones")
+    c.add_argument("--force-exclude", action="store_true",
+                   help="apply the exclusions to paths named on the command line too (pre-commit names every file)")
     c.add_argument("--stdin-filename", metavar="NAME", help="the name to report (and configure) stdin as")
     c.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or notices")
 

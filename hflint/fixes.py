@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Generic, Optional, Sequence, TypeVar
 
 from .config import Settings
-from .engine import lint_source
+from .engine import lint_source, too_large
 from .finding import Edit, Finding
 
 MAX_PASSES = 5
@@ -222,6 +222,8 @@ def unified_diff(before: str, after: str, name: str) -> str:
 
 def fix_python(data: bytes, filename: str, settings: Settings, unsafe: bool) -> FileFix:
     """Fix one Python file's bytes, keeping its encoding, BOM and newline style."""
+    if too_large(len(data), filename) is not None:  # never decoded, let alone fixed
+        return FileFix(None, 0, lint_source(data, filename, settings).findings)
     encoding = _encoding(data)
     if encoding is None:  # undecodable: report, never rewrite
         return FileFix(None, 0, lint_source(data, filename, settings).findings)

@@ -19,7 +19,7 @@ from json.decoder import scanstring
 from typing import Optional, Union
 
 from .config import Settings
-from .engine import INTERNAL, lint_source
+from .engine import INTERNAL, MAX_ANALYSED_BYTES, lint_source, reported_internal, source_size, too_large
 from .finding import Edit, Finding, Fix
 from .fixes import FileFix, apply_checked, apply_edits, fix_until_stable, parses, select, unapplied, unified_diff
 
@@ -225,25 +225,37 @@ def _lint_cells(sources: list[str], cells: list[Cell], filename: str, settings: 
         return []
     broken: list[tuple[int, int, str]] = []
     script, layout = join(sources, broken)
+    large = too_large(source_size(script), filename, what="the code cells of one notebook")
+    if large is not None:
+        return reported_internal([large], settings, filename)
     findings = lint_source(script, filename, settings).findings
-    findings += [Finding(filename, line, col, INTERNAL, f"cannot parse this cell: {why}", name="parse-error")
-                 for line, col, why in broken]
+    if broken:  # blanked in `script`: their noqa comments are read from the cells as written
+        errors = [Finding(filename, line, col, INTERNAL, f"cannot parse this cell: {why}", name="parse-error")
+                  for line, col, why in broken]
+        findings += reported_internal(errors, settings, filename, join(sources)[0])
     return to_cells(findings, layout, cells)
 
 
-def _load(data: bytes, filename: str) -> Union[Notebook, Finding]:
+# A notebook's outputs (images, tables) may be large; its JSON is decoded only up to this size.
+MAX_NOTEBOOK_BYTES = 16 * MAX_ANALYSED_BYTES
+
+
+def _load(data: bytes, filename: str, settings: Settings) -> Union[Notebook, list[Finding]]:
+    large = too_large(len(data), filename, MAX_NOTEBOOK_BYTES, "one notebook")
+    if large is not None:
+        return reported_internal([large], settings, filename)
     try:
         nb = read_notebook(data)
     except NotebookError as exc:
-        return _error(filename, str(exc))
+        return reported_internal([_error(filename, str(exc))], settings, filename)
     return nb
 
 
 def lint_notebook(data: bytes, filename: str, settings: Settings) -> list[Finding]:
     """A notebook's findings, located by cell; an unreadable notebook is one HF000 finding."""
-    nb = _load(data, filename)
-    if isinstance(nb, Finding):
-        return [nb]
+    nb = _load(data, filename, settings)
+    if isinstance(nb, list):
+        return nb
     return _lint_cells([c.source for c in nb.cells], nb.cells, filename, settings)
 
 
@@ -281,9 +293,9 @@ def _apply(cells: list[Cell]):
 
 def fix_notebook(data: bytes, filename: str, settings: Settings, unsafe: bool) -> FileFix:
     """Fix a notebook's code cells and rewrite only the changed sources in place."""
-    nb = _load(data, filename)
-    if isinstance(nb, Finding):
-        return FileFix(None, 0, [nb])
+    nb = _load(data, filename, settings)
+    if isinstance(nb, list):
+        return FileFix(None, 0, nb)
     cells = nb.cells
     positions = {c.index + 1: k for k, c in enumerate(cells)}
 

@@ -154,8 +154,8 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict:
 def _sarif_rule(code: str, name: str) -> dict:
     from .rules import rule_by_code
 
-    rule = rule_by_code(code) if code != "HF000" else None
-    if rule is None:
+    rule = rule_by_code(code)
+    if rule is None:  # a code no rule class documents
         return {"id": code, "name": name or "internal-error",
                 "shortDescription": {"text": "hflint could not read, parse or analyse the file"},
                 "defaultConfiguration": {"level": "warning"}}

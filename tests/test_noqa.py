@@ -82,6 +82,17 @@ def test_file_level_noqa_for_other_codes_does_not(tmp_path):
     assert r.returncode == 1 and " HF301 " in r.stdout
 
 
-def test_noqa_never_hides_a_parse_error(tmp_path):
-    r = check(tmp_path, "import transformers\ndef (:  # noqa\n")
-    assert r.returncode == 1 and " HF000 " in r.stdout
+@pytest.mark.parametrize("comment, hidden", [
+    ("  # noqa", True), ("  # noqa: HF000", True), ("  # noqa: HF0", True), ("  # noqa: HF301", False),
+])
+def test_noqa_on_the_line_handles_a_parse_error_like_any_code(tmp_path, comment, hidden):
+    r = check(tmp_path, f"import transformers\ndef (:{comment}\n")
+    assert (r.returncode, " HF000 " in r.stdout) == ((0, False) if hidden else (1, True)), r.stdout
+
+
+@pytest.mark.parametrize("comment, hidden", [
+    ("# hflint: noqa", True), ("# hflint: noqa: HF000", True), ("# hflint: noqa: HF3", False),
+])
+def test_file_level_noqa_handles_a_parse_error_like_any_code(tmp_path, comment, hidden):
+    r = check(tmp_path, f"import transformers\n{comment}\nprint 'python 2'\n")
+    assert (r.returncode, " HF000 " in r.stdout) == ((0, False) if hidden else (1, True)), r.stdout
