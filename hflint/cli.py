@@ -140,6 +140,7 @@ def check(args: argparse.Namespace) -> int:
     settings = load_settings(Path(first), Path(args.config) if args.config else None, args.no_config)
     settings = settings.with_cli(args.select, args.extend_select, args.ignore, args.target_transformers,
                                  args.exclude, args.extend_exclude, args.force_exclude)
+    check_usage(args, settings)
 
     findings: list[Finding] = []
     exclusion = settings.exclusion()
@@ -164,32 +165,70 @@ def check(args: argparse.Namespace) -> int:
     findings += lint_files(files, settings, args.jobs)
     if args.verify:
         findings = verify_with_local_files(findings, args.quiet)
-    return report(args, findings, RunInfo(unsafe_fixes=args.unsafe_fixes))
+    return report(args, findings, RunInfo(unsafe_fixes=args.unsafe_fixes, verify=args.verify))
+
+
+def check_usage(args: argparse.Namespace, settings: Settings) -> None:
+    """Combinations and values that would silently do nothing (or the wrong thing): usage errors, exit 2."""
+    if args.diff and args.format != "text":
+        raise ConfigError(f"--diff prints a unified diff; it cannot be combined with --format {args.format} "
+                          "(use --fix --format json to see what remains, or --diff alone)")
+    static = [r.code for r in rules.all_rules()]
+    for selector in [*(settings.select or []), *settings.extend_select]:
+        if selector != "ALL" and not any(code.startswith(selector) for code in static):
+            runtime = " HF9xx codes are runtime findings: `hflint check --verify` checks static findings " \
+                      "against local checkpoint files, and `pytest --hf-verify` (or `hflint.watch()`) reports " \
+                      "them while code runs." if selector.startswith("HF9") else ""
+            raise ConfigError(f"selector {selector!r} matches no static rule (`hflint rules` lists them).{runtime}")
+    if settings.target_transformers:
+        from .knowledge import api
+
+        oldest = api.covered_versions()[0]
+        if api.parse_version(settings.target_transformers) < oldest:
+            raise ConfigError(f"target transformers {settings.target_transformers} is older than hflint's API "
+                              f"knowledge, which starts at {oldest[0]}.{oldest[1]}; the HF5xx rules cannot check it")
 
 
 def verify_with_local_files(findings: list[Finding], quiet: bool) -> list[Finding]:
-    """``--verify``: confirm, refine or withdraw static findings from checkpoints' local files (offline)."""
-    from .runtime.static_verify import verify_static
+    """``--verify``: mark every static finding confirmed, withdrawn or not verifiable from checkpoints' local files
+    (offline). Withdrawn findings are still listed, marked, and count for nothing (neither the exit code nor "Found")."""
+    from .runtime.static_verify import NOT_VERIFIABLE, classify
 
-    kept, unverified = verify_static(findings)
+    marked = classify(findings)
     if not quiet:
-        withdrawn = len(findings) - len(kept)
-        print(f"hflint: --verify withdrew {withdrawn} finding(s); {len(unverified)} could not be verified "
-              "(no local files)", file=sys.stderr)
-        for line in unverified:
-            print(f"  {line}", file=sys.stderr)
-    return kept
+        counts = verification_counts(marked)
+        unverified = [f for f in marked if f.data["verification"]["status"] == NOT_VERIFIABLE]
+        print(f"hflint: --verify: {counts['confirmed']} confirmed, {counts['withdrawn']} withdrawn, "
+              f"{counts['not verifiable']} could not be verified" + (":" if unverified else ""), file=sys.stderr)
+        for f in unverified:
+            print(f"  {f.filename}:{location(f)}: {f.code} {f.data['verification']['detail']}", file=sys.stderr)
+    return marked
+
+
+def verification_counts(findings: list[Finding]) -> dict[str, int]:
+    counts = {"confirmed": 0, "withdrawn": 0, "not verifiable": 0}
+    for f in findings:
+        status = f.data.get("verification", {}).get("status")
+        if status in counts:
+            counts[status] += 1
+    return counts
+
+
+def withdrawn(f: Finding) -> bool:
+    return f.data.get("verification", {}).get("status") == "withdrawn"
 
 
 def report(args: argparse.Namespace, findings: list[Finding], info: RunInfo, out=None) -> int:
-    """Print the findings in the chosen format; exit 1 when there are any (0 with ``--exit-zero``)."""
+    """Print the findings in the chosen format; exit 1 when there are any (0 with ``--exit-zero``). Findings that
+    ``--verify`` withdrew are printed, marked, and do not count."""
     out = out or sys.stdout
     findings.sort(key=Finding.sort_key)
+    counted = [f for f in findings if not withdrawn(f)]
     if args.statistics:
-        write_statistics(findings, out, args.format, args.quiet, args.unsafe_fixes)
+        write_statistics(counted, out, args.format, args.quiet, args.unsafe_fixes)
     else:
         WRITERS[args.format](findings, out, args.quiet, info)
-    return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
+    return EXIT_FINDINGS if counted and not args.exit_zero else EXIT_CLEAN
 
 
 def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings: list[Finding], stdin: bool) -> int:

@@ -409,6 +409,23 @@ def _serialise(raw: str, new: str) -> str:
         + closing + "]" if lines else "[]"
 
 
+def file_line(text: str, cell: int, line: int) -> Optional[int]:
+    """The 1-based line of the notebook file that holds line ``line`` of cell ``cell`` (1-based, counting every
+    cell): where its item of the ``source`` list starts, or the line of a one-string source. None if unknown."""
+    try:
+        span = source_spans(text).get(cell - 1)
+    except (StopIteration, IndexError, KeyError, ValueError, TypeError, AttributeError):
+        return None
+    if span is None:
+        return None
+    start, end = span
+    if text[start] == "[":
+        items = list(_elements(text[start:end], 0))
+        if items:
+            start += items[min(max(line, 1), len(items)) - 1][0]
+    return text.count("\n", 0, start) + 1
+
+
 def rewrite_sources(nb: Notebook, sources: dict[int, str]) -> str:
     """The notebook text with the given cells' sources replaced, every other byte unchanged."""
     text = nb.text

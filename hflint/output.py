@@ -9,6 +9,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence, TextIO
 from urllib.parse import quote
@@ -25,6 +26,7 @@ class RunInfo:
     unsafe_fixes: bool = False
     found: int = -1  # with --fix: the findings before fixing (-1: as many as fixed + remaining)
     unapplied: int = 0  # with --fix: fixes that could not be applied (each said on stderr)
+    verify: bool = False  # --verify: findings carry data["verification"]; withdrawn ones do not count
 
 
 Writer = Callable[[Sequence[Finding], TextIO, bool, RunInfo], None]
@@ -76,6 +78,8 @@ def fix_summary(findings: Sequence[Finding], info: RunInfo) -> list[str]:
         if info.unapplied:
             lines.append(f"{_plural(info.unapplied, 'fix', 'fixes')} could not be applied (said above, with why).")
         return lines + ([hidden_text[0].upper() + hidden_text[1:] + "."] if n_hidden else [])
+    if info.verify:
+        return [verify_summary(findings)]
     lines = [summary(len(findings))]
     n_fixable = sum(applicable(f, info.unsafe_fixes) for f in findings)
     if n_fixable:
@@ -83,6 +87,18 @@ def fix_summary(findings: Sequence[Finding], info: RunInfo) -> list[str]:
     elif n_hidden:
         lines.append(f"No fixes available ({hidden_text}).")
     return lines
+
+
+def verify_summary(findings: Sequence[Finding]) -> str:
+    """``--verify``'s closing line: findings counted by verdict; the withdrawn ones are listed but not found."""
+    if not findings:
+        return summary(0)
+    status = Counter(f.data.get("verification", {}).get("status", "not verifiable") for f in findings)
+    kept = status["confirmed"] + status["not verifiable"]
+    head = summary(kept)[:-1] if kept else "No findings left"
+    parts = [f"{status['confirmed']} confirmed", f"{status['not verifiable']} not verifiable"] if kept else []
+    tail = f"{status['withdrawn']} withdrawn by --verify"
+    return f"{head} ({', '.join(parts + [tail])})." if kept else f"{head} ({tail})."
 
 
 @writer("text")
@@ -124,6 +140,8 @@ def to_json(f: Finding) -> dict:
     }
     if f.cell is not None:
         obj["cell"] = f.cell
+    if "verification" in f.data:
+        obj["verification"] = dict(f.data["verification"])
     return obj
 
 
@@ -177,24 +195,54 @@ def _sarif_rule(code: str, name: str) -> dict:
     return entry
 
 
+def _notebook_line(filename: str, cell: int, line: int) -> int:
+    """The line of the .ipynb file holding a cell's line (1 when the notebook cannot be read again)."""
+    from .notebook import file_line
+
+    text = _notebook_text(filename)
+    found = file_line(text, cell, line) if text is not None else None
+    return found or 1
+
+
+@lru_cache(maxsize=8)
+def _notebook_text(filename: str):
+    try:
+        with open(filename, encoding="utf-8-sig") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _sarif_result(f: Finding, rule_index: int) -> dict:
     uri = artifact_uri(f.filename)
     end_line, end_column = (f.end_line, f.end_column) if f.end_line else (f.line, f.column)
-    location = {"physicalLocation": {"artifactLocation": {"uri": uri},
-                                     "region": _region(f.line, f.column, end_line, end_column)}}
+    if f.cell is None:
+        region = _region(f.line, f.column, end_line, end_column)
+    else:  # a region of the .ipynb file itself (the JSON line of the cell's source line); the cell in properties
+        start = _notebook_line(f.filename, f.cell, f.line)
+        region = {"startLine": start, "startColumn": 1,
+                  "endLine": max(start, _notebook_line(f.filename, f.cell, end_line))}
+    location = {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
     result = {"ruleId": f.code, "ruleIndex": rule_index, "level": "warning",
               "message": {"text": f"{f.code} {f.message}"}, "locations": [location]}
-    if f.cell is not None:  # lines count from the top of the notebook cell, not of the .ipynb file
+    if f.cell is not None:
         location["logicalLocations"] = [{"name": f"cell {f.cell}", "kind": "module"}]
-        result["properties"] = {"cell": f.cell}
+        result["properties"] = {"cell": f.cell, "lineInCell": f.line, "columnInCell": f.column + 1,
+                                "endLineInCell": end_line, "endColumnInCell": end_column + 1}
     if f.fix is not None and f.fix.edits:
-        result["fixes"] = [{
-            "description": {"text": f.fix.message or f"{f.fix.applicability} fix"},
-            "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
-                {"deletedRegion": _region(e.line, e.column, e.end_line, e.end_column),
-                 "insertedContent": {"text": e.content}} for e in f.fix.edits]}],
-        }]
+        if f.cell is None:  # a notebook fix's edits are cell coordinates: applied to the .ipynb they would break it
+            result["fixes"] = [{
+                "description": {"text": f.fix.message or f"{f.fix.applicability} fix"},
+                "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
+                    {"deletedRegion": _region(e.line, e.column, e.end_line, e.end_column),
+                     "insertedContent": {"text": e.content}} for e in f.fix.edits]}],
+            }]
         result.setdefault("properties", {})["fixApplicability"] = f.fix.applicability
+    verification = f.data.get("verification")
+    if verification:
+        result.setdefault("properties", {})["verification"] = dict(verification)
+        if verification.get("status") == "withdrawn":  # --verify: shown, and marked as not a finding
+            result["suppressions"] = [{"kind": "external", "justification": verification.get("detail", "")}]
     return result
 
 
@@ -237,6 +285,8 @@ def write_github(findings: Sequence[Finding], out: TextIO, quiet: bool, info: Ru
     """One ``::warning`` per finding. Notebook findings carry no line (it would point into the JSON), the
     message names the cell and line instead."""
     for f in findings:
+        if f.data.get("verification", {}).get("status") == "withdrawn":
+            continue  # --verify withdrew it: nothing to annotate
         props = [("file", f.filename)]
         if f.cell is None:
             props += [("line", f.line), ("col", f.column + 1)]
