@@ -23,7 +23,19 @@ from .engine import INTERNAL, MAX_ANALYSED_BYTES, lint_source, reported_internal
 from .finding import Edit, Finding, Fix
 from .fixes import FileFix, apply_checked, apply_edits, fix_until_stable, parses, select, unapplied, unified_diff
 
-_IPYTHON_LINE = re.compile(r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$")
+# IPython line magics that automagic (on by default) runs without the `%`: `pip install x` is `%pip install x`.
+_AUTOMAGIC = ("pip", "conda", "mamba", "micromamba", "uv", "cd", "pwd", "ls", "ll", "env", "set_env", "load_ext",
+              "reload_ext", "unload_ext", "matplotlib", "time", "timeit", "run", "who", "whos", "reset", "history",
+              "config", "autoreload", "aimport", "xmode", "pdb", "precision", "mkdir", "rmdir", "rm", "cp", "mv", "cat",
+              "man", "clear", "alias", "unalias", "bookmark", "dhist", "pushd", "popd", "sx", "sc", "store", "tb",
+              "killbgscripts", "lsmagic", "magic", "notebook", "page", "pinfo", "pinfo2", "psearch", "qtconsole",
+              "prun", "debug", "doctest_mode", "gui", "colors", "system", "sh", "bash")
+_IPYTHON_LINE = re.compile(
+    r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$"
+    # a bare magic name followed by an argument that cannot continue a Python expression (`pip install x`,
+    # `cd data/`), never an assignment, call, attribute or subscript of a variable that happens to share the name
+    r"|^\s*(?:" + "|".join(_AUTOMAGIC) + r")[ \t]+(?![=(\[.,:)\]}]|[-+*/%&|^<>!]=|(?:and|or|in|is|not|if|else|for)\b)"
+    r"[\w\-'\"/~$.{]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 

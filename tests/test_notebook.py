@@ -270,3 +270,20 @@ def test_notebook_fixes_match_the_py_fixes(source, select, split):
     else:
         got = ["".join(c["source"]) for c in json.loads(nb.new_data)["cells"]]
         assert "\n".join(got) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "pip install transformers", "pip install -q 'transformers>=4.46' datasets", "conda install -y pytorch",
+    "cd data/", "load_ext autoreload", "matplotlib inline", "time model = load()", "env HF_HOME=/tmp/hf",
+])
+def test_bare_line_magics_are_treated_like_percent_magics(line):
+    """IPython's automagic runs `pip install x` as `%pip install x`: skipped like it, not a cell that cannot parse."""
+    cell = f"{line}\n" + ISSUE_CELL
+    found = lint_notebook(_notebook(cell), "nb.ipynb", Settings(target_transformers=TARGET))
+    percent = lint_notebook(_notebook(f"%{line}\n" + ISSUE_CELL), "nb.ipynb", Settings(target_transformers=TARGET))
+    assert [(f.line, f.code) for f in found] == [(f.line, f.code) for f in percent] == [(5, "HF301"), (6, "HF502")]
+
+
+def test_python_that_shares_a_magic_name_is_left_alone():
+    lines, replaced = python_lines("pip install x\ntime = 3\nenv.update(a=1)\nls = [1]\ncd(path)\nrun -= 1\n")
+    assert lines == ["pass", "time = 3", "env.update(a=1)", "ls = [1]", "cd(path)", "run -= 1"] and replaced == {1}
