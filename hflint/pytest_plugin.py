@@ -75,7 +75,7 @@ class _Verifier:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
-        outcome = yield
+        yield
         w = self.watches.get(item.nodeid)
         if w is None:
             return
