@@ -10,18 +10,19 @@ import os
 import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from . import __version__, rules
-from .config import ConfigError, Settings, load_settings, parse_selectors, parse_version
+from .config import ConfigError, Settings, load_settings, parse_patterns, parse_selectors, parse_version
 from .discovery import discover
-from .engine import INTERNAL, lint_source
+from .engine import INTERNAL, MAX_ANALYSED_BYTES, lint_source, reported_internal, too_large
 from .finding import Finding
 from .fixes import FileFix, fix_python
 from .notebook import fix_notebook, lint_notebook
-from .output import WRITERS, RunInfo, write_statistics
+from .output import WRITERS, RunInfo, location, write_statistics
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
@@ -50,24 +51,32 @@ def fix_bytes(data: bytes, filename: str, settings: Settings, unsafe: bool) -> F
     return FIXERS.get(_suffix(filename), fix_python)(data, filename, settings, unsafe)
 
 
-def lint_file(path: str, settings: Settings) -> list[Finding]:
-    """One file's findings; a file that cannot be read is one HF000 finding."""
+# Past this size a file is not even read: no noqa comment in it is looked for (exclude it, or ignore HF000 for it).
+MAX_READ_BYTES = 64 * MAX_ANALYSED_BYTES
+
+
+def read_file(path: str, settings: Settings) -> bytes | list[Finding]:
+    """The file's bytes, or its HF000 findings when it cannot be read or is too large to read."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            large = too_large(os.fstat(fh.fileno()).st_size, path, MAX_READ_BYTES, "a file to read")
+            if large is not None:
+                return reported_internal([large], settings, path)
+            return fh.read()
     except OSError as exc:
-        return [cannot_read(path, exc.strerror or str(exc))]
-    return lint_bytes(data, path, settings)
+        return reported_internal([cannot_read(path, exc.strerror or str(exc))], settings, path)
+
+
+def lint_file(path: str, settings: Settings) -> list[Finding]:
+    """One file's findings; a file that cannot be read is one HF000 finding."""
+    data = read_file(path, settings)
+    return data if isinstance(data, list) else lint_bytes(data, path, settings)
 
 
 def fix_file(path: str, settings: Settings, unsafe: bool) -> tuple[str, FileFix]:
     """One file fixed in memory (``--fix``/``--diff`` decide whether to write it)."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return path, FileFix(None, 0, [cannot_read(path, exc.strerror or str(exc))])
-    return path, fix_bytes(data, path, settings, unsafe)
+    data = read_file(path, settings)
+    return path, FileFix(None, 0, data) if isinstance(data, list) else fix_bytes(data, path, settings, unsafe)
 
 
 def cannot_read(path: str, reason: str) -> Finding:
@@ -89,18 +98,34 @@ def lint_files(files: Sequence[str], settings: Settings, jobs: int) -> list[Find
     return [finding for found in _map(lint_file, files, jobs, settings) for finding in found]
 
 
-def fix_files(files: Sequence[str], settings: Settings, jobs: int, unsafe: bool, write: bool) -> tuple[int, list[Finding], list[str]]:
-    """Fix every file: (findings fixed, findings remaining, diffs); ``write`` saves the changed files."""
-    fixed, remaining, diffs = 0, [], []
-    for path, outcome in _map(fix_file, files, jobs, settings, unsafe):
-        fixed += outcome.fixed
-        remaining += outcome.remaining
+@dataclass
+class FixTotals:
+    """What ``--fix``/``--diff`` did over every file."""
+
+    found: int = 0  # findings before any fix (what `hflint check` reports)
+    fixed: int = 0
+    remaining: list[Finding] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    unapplied: list[tuple[Finding, str]] = field(default_factory=list)
+
+    def add(self, outcome: FileFix) -> None:
+        self.found += outcome.found
+        self.fixed += outcome.fixed
+        self.remaining += outcome.remaining
+        self.unapplied += outcome.unapplied
         if outcome.new_data is not None:
-            diffs.append(outcome.diff)
-            if write:
-                with open(path, "wb") as fh:
-                    fh.write(outcome.new_data)
-    return fixed, remaining, diffs
+            self.diffs.append(outcome.diff)
+
+
+def fix_files(files: Sequence[str], settings: Settings, jobs: int, unsafe: bool, write: bool) -> FixTotals:
+    """Fix every file; ``write`` saves the changed files."""
+    totals = FixTotals()
+    for path, outcome in _map(fix_file, files, jobs, settings, unsafe):
+        totals.add(outcome)
+        if outcome.new_data is not None and write:
+            with open(path, "wb") as fh:
+                fh.write(outcome.new_data)
+    return totals
 
 
 # ------------------------------------------------------------------ subcommands
@@ -113,11 +138,22 @@ def check(args: argparse.Namespace) -> int:
         raise ConfigError(f"no such file or directory: {missing[0]}")
     first = next((p for p in paths if p != STDIN), args.stdin_filename or ".")
     settings = load_settings(Path(first), Path(args.config) if args.config else None, args.no_config)
-    settings = settings.with_cli(args.select, args.extend_select, args.ignore, args.target_transformers)
+    settings = settings.with_cli(args.select, args.extend_select, args.ignore, args.target_transformers,
+                                 args.exclude, args.extend_exclude, args.force_exclude)
+    check_usage(args, settings)
 
     findings: list[Finding] = []
+    exclusion = settings.exclusion()
     files = discover([p for p in paths if p != STDIN],
-                     on_error=lambda path, reason: findings.append(cannot_read(path, reason)))
+                     on_error=lambda path, reason: findings.extend(
+                         reported_internal([cannot_read(path, reason)], settings, path)),
+                     exclusion=exclusion, force_exclude=settings.force_exclude)
+    if STDIN in paths and settings.force_exclude and args.stdin_filename \
+            and exclusion.covers(os.path.abspath(args.stdin_filename)):
+        paths = [p for p in paths if p != STDIN]  # excluded: linted as nothing (and with --fix, echoed unchanged)
+        if args.fix and not args.diff:
+            sys.stdout.buffer.write(sys.stdin.buffer.read())
+            sys.stdout.flush()
     if STDIN not in paths and not files and not findings:
         if not args.quiet:
             print("hflint: no Python files found", file=sys.stderr)
@@ -129,56 +165,113 @@ def check(args: argparse.Namespace) -> int:
     findings += lint_files(files, settings, args.jobs)
     if args.verify:
         findings = verify_with_local_files(findings, args.quiet)
-    return report(args, findings, RunInfo(unsafe_fixes=args.unsafe_fixes))
+    return report(args, findings, RunInfo(unsafe_fixes=args.unsafe_fixes, verify=args.verify))
+
+
+def check_usage(args: argparse.Namespace, settings: Settings) -> None:
+    """Combinations and values that would silently do nothing (or the wrong thing): usage errors, exit 2."""
+    if args.diff and args.format != "text":
+        raise ConfigError(f"--diff prints a unified diff; it cannot be combined with --format {args.format} "
+                          "(use --fix --format json to see what remains, or --diff alone)")
+    static = [r.code for r in rules.all_rules()]
+    for selector in [*(settings.select or []), *settings.extend_select]:
+        if selector != "ALL" and not any(code.startswith(selector) for code in static):
+            runtime = " HF9xx codes are runtime findings: `hflint check --verify` checks static findings " \
+                      "against local checkpoint files, and `pytest --hf-verify` (or `hflint.watch()`) reports " \
+                      "them while code runs." if selector.startswith("HF9") else ""
+            raise ConfigError(f"selector {selector!r} matches no static rule (`hflint rules` lists them).{runtime}")
+    if settings.target_transformers:
+        from .knowledge import api
+
+        oldest = api.covered_versions()[0]
+        if api.parse_version(settings.target_transformers) < oldest:
+            raise ConfigError(f"target transformers {settings.target_transformers} is older than hflint's API "
+                              f"knowledge, which starts at {oldest[0]}.{oldest[1]}; the HF5xx rules cannot check it")
 
 
 def verify_with_local_files(findings: list[Finding], quiet: bool) -> list[Finding]:
-    """``--verify``: confirm, refine or withdraw static findings from checkpoints' local files (offline)."""
-    from .runtime.static_verify import verify_static
+    """``--verify``: mark every static finding confirmed, withdrawn or not verifiable from checkpoints' local files
+    (offline). Withdrawn findings are still listed, marked, and count for nothing (neither the exit code nor "Found")."""
+    from .runtime.static_verify import NOT_VERIFIABLE, classify
 
-    kept, unverified = verify_static(findings)
+    marked = classify(findings)
     if not quiet:
-        withdrawn = len(findings) - len(kept)
-        print(f"hflint: --verify withdrew {withdrawn} finding(s); {len(unverified)} could not be verified "
-              "(no local files)", file=sys.stderr)
-        for line in unverified:
-            print(f"  {line}", file=sys.stderr)
-    return kept
+        counts = verification_counts(marked)
+        unverified = [f for f in marked if f.data["verification"]["status"] == NOT_VERIFIABLE]
+        print(f"hflint: --verify: {counts['confirmed']} confirmed, {counts['withdrawn']} withdrawn, "
+              f"{counts['not verifiable']} could not be verified" + (":" if unverified else ""), file=sys.stderr)
+        for f in unverified:
+            print(f"  {f.filename}:{location(f)}: {f.code} {f.data['verification']['detail']}", file=sys.stderr)
+    return marked
+
+
+def verification_counts(findings: list[Finding]) -> dict[str, int]:
+    counts = {"confirmed": 0, "withdrawn": 0, "not verifiable": 0}
+    for f in findings:
+        status = f.data.get("verification", {}).get("status")
+        if status in counts:
+            counts[status] += 1
+    return counts
+
+
+def withdrawn(f: Finding) -> bool:
+    return f.data.get("verification", {}).get("status") == "withdrawn"
 
 
 def report(args: argparse.Namespace, findings: list[Finding], info: RunInfo, out=None) -> int:
-    """Print the findings in the chosen format; exit 1 when there are any (0 with ``--exit-zero``)."""
+    """Print the findings in the chosen format; exit 1 when there are any (0 with ``--exit-zero``). Findings that
+    ``--verify`` withdrew are printed, marked, and do not count."""
     out = out or sys.stdout
     findings.sort(key=Finding.sort_key)
+    counted = [f for f in findings if not withdrawn(f)]
     if args.statistics:
-        write_statistics(findings, out, args.format, args.quiet)
+        write_statistics(counted, out, args.format, args.quiet, args.unsafe_fixes)
     else:
         WRITERS[args.format](findings, out, args.quiet, info)
-    return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
+    return EXIT_FINDINGS if counted and not args.exit_zero else EXIT_CLEAN
 
 
 def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings: list[Finding], stdin: bool) -> int:
     """``--fix`` writes the fixed files and reports what remains; ``--diff`` prints the changes and writes nothing
-    (exit 1 when there would be any). Code read from stdin is written, fixed, to stdout, and its report to stderr."""
-    fixed, remaining, diffs = fix_files(files, settings, args.jobs, args.unsafe_fixes, write=not args.diff)
+    (exit 1 when there would be any, or when a fix cannot be applied). Code read from stdin is written, fixed, to
+    stdout, and its report to stderr. A fix that cannot be applied is always said, with why."""
+    totals = fix_files(files, settings, args.jobs, args.unsafe_fixes, write=not args.diff)
     out = sys.stdout
     if stdin:
         data = sys.stdin.buffer.read()
         outcome = fix_bytes(data, args.stdin_filename or STDIN, settings, args.unsafe_fixes)
-        fixed += outcome.fixed
-        remaining += outcome.remaining
-        if outcome.new_data is not None:
-            diffs.append(outcome.diff)
+        totals.add(outcome)
         if not args.diff:
             sys.stdout.buffer.write(data if outcome.new_data is None else outcome.new_data)
             sys.stdout.flush()
             out = sys.stderr
+    totals.found += len(findings)  # files that could not be read
     if args.diff:
-        sys.stdout.write("".join(diffs))
-        if not args.quiet and diffs:
-            print(f"Would fix {fixed} finding{'s' if fixed != 1 else ''}.", file=sys.stderr)
-        return EXIT_FINDINGS if diffs else EXIT_CLEAN
-    return report(args, findings + remaining, RunInfo(fixed=fixed, fix_mode=True, unsafe_fixes=args.unsafe_fixes), out)
+        sys.stdout.write("".join(totals.diffs))
+        sys.stdout.flush()
+        _say_unapplied(totals.unapplied)
+        if not args.quiet and totals.diffs:
+            print(would_fix_summary(totals), file=sys.stderr)
+        return EXIT_FINDINGS if totals.diffs or totals.unapplied else EXIT_CLEAN
+    _say_unapplied(totals.unapplied)
+    info = RunInfo(fixed=totals.fixed, fix_mode=True, unsafe_fixes=args.unsafe_fixes, found=totals.found,
+                   unapplied=len(totals.unapplied))
+    return report(args, findings + totals.remaining, info, out)
+
+
+def _say_unapplied(unapplied: list[tuple[Finding, str]]) -> None:
+    for f, why in unapplied:
+        print(f"hflint: {f.filename}:{location(f)}: {f.code} fix not applied: {why}", file=sys.stderr)
+
+
+def would_fix_summary(totals: FixTotals) -> str:
+    """``--diff``'s closing line; it says why it differs from the count ``hflint check`` reports."""
+    line = f"Would fix {totals.fixed} finding{'s' if totals.fixed != 1 else ''}"
+    uncovered = totals.fixed + len(totals.remaining) - totals.found
+    if uncovered > 0:
+        line += (f" ({uncovered} of them {'appears' if uncovered == 1 else 'appear'} only once the first fixes are "
+                 f"applied, so `hflint check` reports {totals.found} now)")
+    return line + "."
 
 
 def list_rules(args: argparse.Namespace) -> int:
@@ -260,6 +353,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="lint files in N processes (default: 1)")
     c.add_argument("--target-transformers", type=_checked(parse_version), metavar="X.Y",
                    help="transformers version the HF5xx rules check against")
+    patterns = _checked(parse_patterns)
+    c.add_argument("--exclude", type=patterns, metavar="PATTERNS",
+                   help="glob patterns of files and folders to skip, comma-separated (replaces the configured or "
+                        "default list: .git, .venv, build, ...)")
+    c.add_argument("--extend-exclude", type=patterns, action="extend", default=[], metavar="PATTERNS",
+                   help="glob patterns to skip in addition to the configured or default ones")
+    c.add_argument("--force-exclude", action="store_true",
+                   help="apply the exclusions to paths named on the command line too (pre-commit names every file)")
     c.add_argument("--stdin-filename", metavar="NAME", help="the name to report (and configure) stdin as")
     c.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or notices")
 

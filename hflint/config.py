@@ -14,6 +14,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ALL = "ALL"
+INTERNAL = "HF000"  # a file hflint could not read, parse or analyse
 
 
 class ConfigError(Exception):
@@ -41,11 +42,16 @@ class Settings:
     cls_pooled_checkpoints: list[str] = field(default_factory=list)
     vocabulary_families: dict[str, list[str]] = field(default_factory=dict)
     runtime: dict = field(default_factory=dict)
+    exclude: Optional[list[str]] = None  # None: discovery's DEFAULT_EXCLUDE
+    extend_exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False
     root: Optional[Path] = None  # the folder of the pyproject.toml the settings came from
 
     def is_enabled(self, code: str, default_enabled: bool, filename: Optional[str] = None) -> bool:
+        """Whether ``code`` is reported for ``filename``. HF000 (a file that was not analysed) is reported whatever is
+        selected, as ruff reports syntax errors: only an ignore or a per-file ignore that covers it turns it off."""
         positive = _match_len(code, (self.select or []) + self.extend_select)
-        enabled = positive >= 0 or (self.select is None and default_enabled)
+        enabled = positive >= 0 or (self.select is None and default_enabled) or code == INTERNAL
         negative = _match_len(code, self.ignore + self._file_ignores(filename))
         if negative >= 0 and negative >= positive:
             return False
@@ -67,13 +73,16 @@ class Settings:
         return codes
 
     def with_cli(self, select: Optional[list[str]] = None, extend_select: Iterable[str] = (),
-                 ignore: Iterable[str] = (), target_transformers: Optional[str] = None) -> "Settings":
+                 ignore: Iterable[str] = (), target_transformers: Optional[str] = None,
+                 exclude: Optional[list[str]] = None, extend_exclude: Iterable[str] = (),
+                 force_exclude: bool = False) -> "Settings":
         """These settings overridden by command-line flags, layered the way ruff layers them.
 
         ``--select`` starts a fresh selection (the file's select, extend-select and ignore are dropped).
         ``--extend-select`` and ``--ignore`` add to the file's lists, and win over the file's entries they
         cover: ``--extend-select HF3`` re-enables a configured ``ignore = ["HF301"]``, ``--ignore HF3``
-        disables a configured ``select = ["HF301"]``.
+        disables a configured ``select = ["HF301"]``. ``--exclude`` replaces the configured (or default)
+        exclusions, ``--extend-exclude`` adds to them.
         """
         extend_select, ignore = list(extend_select), list(ignore)
         base = replace(self, select=select, extend_select=[], ignore=[]) if select is not None else self
@@ -83,7 +92,17 @@ class Settings:
             extend_select=_uncovered(base.extend_select, ignore) + extend_select,
             ignore=_uncovered(base.ignore, extend_select) + ignore,
             target_transformers=target_transformers or base.target_transformers,
+            exclude=base.exclude if exclude is None else list(exclude),
+            extend_exclude=base.extend_exclude + list(extend_exclude),
+            force_exclude=force_exclude or base.force_exclude,
         )
+
+    def exclusion(self):
+        """The ``exclude`` + ``extend-exclude`` patterns, relative to the pyproject.toml's folder (else the current one)."""
+        from .discovery import DEFAULT_EXCLUDE, Exclusion
+
+        patterns = list(DEFAULT_EXCLUDE if self.exclude is None else self.exclude) + self.extend_exclude
+        return Exclusion(patterns, str(self.root) if self.root else None)
 
 
 def _uncovered(selectors: list[str], overriding: list[str]) -> list[str]:
@@ -126,6 +145,21 @@ def _str_list(value: object, where: str) -> list[str]:
     return list(value)
 
 
+def parse_patterns(value: str | list, where: str = "") -> list[str]:
+    """``"generated,*_pb2.py"`` or a list to exclude patterns (see ``discovery.Exclusion``)."""
+    items = [p for p in value.split(",") if p.strip()] if isinstance(value, str) else list(value)
+    for p in items:
+        if not p.strip():
+            raise ConfigError(f"{where}an empty pattern would match nothing")
+    return [p.strip() for p in items]
+
+
+def _bool(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
 def _table(value: object, where: str) -> dict:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected a table, got {value!r}")
@@ -154,6 +188,9 @@ _KEYS = {
     "vocabulary-families": ("vocabulary_families",
                             lambda v, w: {k: _str_list(c, f"{w}.{k}") for k, c in _table(v, w).items()}),
     "runtime": ("runtime", _runtime),
+    "exclude": ("exclude", lambda v, w: parse_patterns(_str_list(v, w), w + ": ")),
+    "extend-exclude": ("extend_exclude", lambda v, w: parse_patterns(_str_list(v, w), w + ": ")),
+    "force-exclude": ("force_exclude", _bool),
 }
 
 

@@ -1,21 +1,75 @@
-"""Which files ``hflint check PATHS`` lints: ``.py`` and ``.ipynb`` under folders, minus VCS, virtualenv,
-build and cache folders and whatever ``.gitignore`` files exclude. Paths named on the command line are
-always linted. Symlinked folders are never entered (no loops); git does not follow them either.
+"""Which files ``hflint check PATHS`` lints: ``.py`` and ``.ipynb`` under folders, minus what the ``exclude`` /
+``extend-exclude`` patterns name (by default VCS, build and cache folders), virtualenvs and whatever
+``.gitignore`` files exclude. Paths named on the command line are linted whatever excludes them, unless
+``force-exclude`` is set (as ruff does; pre-commit names every file, so its hooks pass ``--force-exclude``).
+Symlinked folders are never entered (no loops); git does not follow them either.
 """
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 SUFFIXES = (".py", ".ipynb")
-SKIPPED_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist", "__pycache__", ".tox", ".nox",
-    ".mypy_cache", ".pytest_cache", ".ipynb_checkpoints", "site-packages",
-})
+# ruff's default ``exclude`` where it applies to Python projects; ``exclude`` replaces it, ``extend-exclude`` adds.
+DEFAULT_EXCLUDE = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
+    ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
+    "__pycache__", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
+)
 
 OnError = Callable[[str, str], None]  # (path, message)
+
+
+# ------------------------------------------------------------------ exclude / extend-exclude
+
+_GLOB = re.compile(r"[*?\[\]!\\/]")
+
+
+class Exclusion:
+    """Exclude patterns, matched as ruff describes them: a pattern without a ``/`` (``generated``, ``*_pb2.py``)
+    matches a file or folder name anywhere; one with a ``/`` (``src/legacy/*.py``) matches the path relative to
+    ``root`` (the folder of the pyproject.toml, else the current one). Globs follow .gitignore lines (pathspec's
+    gitignore style): ``*`` stays within a folder, ``**`` spans folders, ``!`` re-includes. An excluded folder
+    excludes everything in it. Plain names are a set lookup; pathspec is imported only for real globs."""
+
+    def __init__(self, patterns: Sequence[str], root: Optional[str] = None):
+        self.root = os.path.abspath(root or os.curdir)
+        self.names = frozenset(p for p in patterns if not _GLOB.search(p))
+        globs = [p for p in patterns if _GLOB.search(p)]
+        self._spec = None
+        if globs:
+            from pathspec import GitIgnoreSpec
+
+            self._spec = GitIgnoreSpec.from_lines(globs)
+
+    def matches(self, abs_path: str, is_dir: bool) -> bool:
+        """Whether this file or folder itself is excluded (the walk never enters an excluded folder)."""
+        if os.path.basename(abs_path) in self.names:
+            return True
+        if self._spec is None:
+            return False
+        rel = os.path.relpath(abs_path, self.root).replace(os.sep, "/")
+        if rel == ".." or rel.startswith("../"):
+            rel = os.path.basename(abs_path)  # outside the root: only name patterns can match
+        return self._spec.match_file(rel + "/" if is_dir else rel)
+
+    def covers(self, abs_path: str) -> bool:
+        """Whether the path or one of its folders (up to the root) is excluded: ``force-exclude`` for named paths."""
+        if self.matches(abs_path, os.path.isdir(abs_path)):
+            return True
+        folder = os.path.dirname(abs_path)
+        while folder != os.path.dirname(folder):
+            if self.matches(folder, True):
+                return True
+            if folder == self.root:
+                break
+            folder = os.path.dirname(folder)
+        return False
+
+
+DEFAULT_EXCLUSION = Exclusion(DEFAULT_EXCLUDE)
 
 
 # ------------------------------------------------------------------ .gitignore
@@ -173,7 +227,7 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def _walk(display: str, absolute: str, chain: list[IgnoreFile], on_error: OnError) -> Iterator[str]:
+def _walk(display: str, absolute: str, chain: list[IgnoreFile], exclusion: Exclusion, on_error: OnError) -> Iterator[str]:
     own = IgnoreFile.load(absolute, os.path.join(absolute, ".gitignore"))
     if own is not None:
         chain = [*chain, own]
@@ -186,10 +240,11 @@ def _walk(display: str, absolute: str, chain: list[IgnoreFile], on_error: OnErro
     for entry in entries:
         shown, abs_path = os.path.join(display, entry.name), os.path.join(absolute, entry.name)
         if entry.is_dir(follow_symlinks=False):
-            if entry.name in SKIPPED_DIRS or _is_virtualenv(abs_path) or is_ignored(chain, abs_path, True):
+            if exclusion.matches(abs_path, True) or _is_virtualenv(abs_path) or is_ignored(chain, abs_path, True):
                 continue
-            yield from _walk(shown, abs_path, chain, on_error)
-        elif entry.name.endswith(SUFFIXES) and not is_ignored(chain, abs_path, False):
+            yield from _walk(shown, abs_path, chain, exclusion, on_error)
+        elif entry.name.endswith(SUFFIXES) and not exclusion.matches(abs_path, False) \
+                and not is_ignored(chain, abs_path, False):
             try:
                 regular = entry.is_file()  # follows symlinks: False for a broken link or a link to a folder
             except OSError:
@@ -198,18 +253,22 @@ def _walk(display: str, absolute: str, chain: list[IgnoreFile], on_error: OnErro
                 yield os.path.normpath(shown)  # a broken link is yielded so that reading it reports why
 
 
-def discover(paths: Iterable[str], on_error: OnError = lambda path, message: None) -> list[str]:
+def discover(paths: Iterable[str], on_error: OnError = lambda path, message: None,
+             exclusion: Exclusion = DEFAULT_EXCLUSION, force_exclude: bool = False) -> list[str]:
     """Every file to lint under ``paths``, each once, in sorted order within each given folder.
 
-    A given file is linted whatever its name and whatever ignores it; a given folder is walked even if
-    its name is in SKIPPED_DIRS, but ignore rules apply to everything found inside it.
+    A given file is linted whatever its name and whatever excludes or ignores it, and a given folder is walked
+    even if it is excluded (exclusions and ignore rules apply to everything found inside it) -- unless
+    ``force_exclude``, which drops a given path that an exclude pattern covers.
     """
     seen: set[str] = set()
     found: list[str] = []
     for path in paths:
+        if force_exclude and exclusion.covers(os.path.abspath(path)):
+            continue
         if os.path.isdir(path):
             absolute = os.path.abspath(path)
-            files = _walk(path, absolute, _outer_ignores(absolute), on_error)
+            files = _walk(path, absolute, _outer_ignores(absolute), exclusion, on_error)
         else:
             files = iter([path])
         for f in files:

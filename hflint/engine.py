@@ -131,7 +131,56 @@ def lint_source(source: str | bytes, filename: str = "<stdin>", settings: Option
                 tree: Optional[ast.AST] = None, rules: Optional[Sequence[type[Rule]]] = None,
                 apply_noqa: bool = True, report_parse_errors: bool = True) -> Result:
     settings = settings or Settings()
+    large = too_large(source_size(source), filename)
+    if large is not None:  # before decoding or parsing anything: a 20 MB file costs libcst minutes and gigabytes
+        text = None
+        if apply_noqa and (b"noqa" in source if isinstance(source, bytes) else "noqa" in source):
+            text = decode(source) if isinstance(source, bytes) else source  # for a noqa comment: no parse
+        return Result(findings=reported_internal([large], settings, filename, text))
     text = decode(source) if isinstance(source, bytes) else source
+    result = _lint_text(text, filename, settings, tree, rules, apply_noqa, report_parse_errors)
+    result.findings = reported_internal(result.findings, settings, filename, text if apply_noqa else None)
+    return result
+
+
+def source_size(source: str | bytes) -> int:
+    """The size in bytes (UTF-8 for text; encoded only when the character count cannot decide)."""
+    if isinstance(source, bytes) or len(source) > MAX_ANALYSED_BYTES or len(source) * 4 <= MAX_ANALYSED_BYTES:
+        return len(source)
+    return len(source.encode("utf-8", "surrogatepass"))
+
+
+def too_large(size: int, filename: str, limit: int = MAX_ANALYSED_BYTES, what: str = "one file") -> Optional[Finding]:
+    """HF000 for input over the size limit, saying what to do about it; None when it is within."""
+    if size <= limit:
+        return None
+    return Finding(filename, 1, 0, INTERNAL,
+                   f"not analysed: {size / 2**20:.1f} MB is over the {limit // 2**20} MB limit for {what} (generated "
+                   "code or data?); exclude it: `extend-exclude = [\"<path or glob>\"]` in [tool.hflint], or "
+                   "`--extend-exclude <path or glob>` (with `--force-exclude` for files named on the command line)",
+                   name="file-too-large")
+
+
+def reported_internal(findings: list[Finding], settings: Settings, filename: str,
+                      text: Optional[str] = None) -> list[Finding]:
+    """The findings without the HF000 ones that ``--ignore``, per-file ignores or a noqa comment in ``text`` (the
+    file, when noqa applies) suppress: HF000 is silenced like any other code."""
+    if not any(f.code == INTERNAL for f in findings):
+        return findings
+    if not settings.is_enabled(INTERNAL, True, filename):
+        return [f for f in findings if f.code != INTERNAL]
+    if text is None or "noqa" not in text:
+        return findings
+    exempt = noqa.file_exemption(text)
+    if exempt is not None and (not exempt or INTERNAL.startswith(tuple(exempt))):
+        return [f for f in findings if f.code != INTERNAL]
+    lines = _LINE_BREAK.split(text)
+    return [f for f in findings
+            if f.code != INTERNAL or not (0 < f.line <= len(lines) and noqa.is_suppressed(f.code, lines[f.line - 1]))]
+
+
+def _lint_text(text: str, filename: str, settings: Settings, tree: Optional[ast.AST],
+               rules: Optional[Sequence[type[Rule]]], apply_noqa: bool, report_parse_errors: bool) -> Result:
     result = Result()
     relevant = mentions_hugging_face(text)
     if tree is None and (relevant or report_parse_errors):
@@ -139,11 +188,6 @@ def lint_source(source: str | bytes, filename: str = "<stdin>", settings: Option
         if tree is None and report_parse_errors and _report_if_unparsable(text, filename, error, result).findings:
             return result  # every unparsable file is reported once, Hugging Face code or not
     if not relevant:
-        return result
-    if len(text) > MAX_ANALYSED_BYTES:
-        result.findings.append(Finding(filename, 1, 0, INTERNAL, f"not analysed: {len(text) / 2**20:.1f} MB is over "
-                                       f"the {MAX_ANALYSED_BYTES // 2**20} MB limit for one file (generated code?)",
-                                       name="file-too-large"))
         return result
     exempt = noqa.file_exemption(text)
     if exempt is not None and not exempt:

@@ -45,5 +45,18 @@ class Finding:
     def url(self) -> str:
         return DOCS_URL.format(code=self.code)
 
+    def __str__(self) -> str:
+        """``train.py:12: HF901 [embedding-index-out-of-range] message`` (a runtime finding may have no line)."""
+        from .runtime.report import describe
+
+        where = describe((self.filename, self.line)) if self.line else describe((self.filename, 0))
+        if self.cell is not None:
+            where = f"{self.filename}:cell {self.cell}:{self.line}"
+        name = f" [{self.name}]" if self.name else ""
+        return f"{where}: {self.code}{name} {self.message}"
+
+    def __repr__(self) -> str:  # readable in lists, pytest assertions and the REPL (not the dataclass field dump)
+        return f"<Finding {self}>"
+
     def sort_key(self) -> tuple:
         return (self.filename, self.cell or 0, self.line, self.column, self.code, self.message)

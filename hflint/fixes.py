@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Generic, Optional, Sequence, TypeVar
 
 from .config import Settings
-from .engine import lint_source
+from .engine import lint_source, too_large
 from .finding import Edit, Finding
 
 MAX_PASSES = 5
@@ -132,6 +132,7 @@ class Fixed(Generic[State]):
     fixed: list[Finding] = field(default_factory=list)  # every finding whose fix was applied, over all passes
     remaining: list[Finding] = field(default_factory=list)  # the findings of the final state
     passes: list[Pass] = field(default_factory=list)
+    initial: list[Finding] = field(default_factory=list)  # the findings of the state before any fix
 
 
 def fix_until_stable(state: State, lint: Callable[[State], list[Finding]],
@@ -139,7 +140,7 @@ def fix_until_stable(state: State, lint: Callable[[State], list[Finding]],
                      choose: Callable[[State, list[Finding]], list[Finding]]) -> Fixed[State]:
     """Lint, apply the chosen fixes, lint again, until no fix applies or ``MAX_PASSES`` rounds ran."""
     findings = lint(state)
-    out = Fixed(state)
+    out = Fixed(state, initial=list(findings))
     for _ in range(MAX_PASSES):
         chosen = choose(state, findings)
         if not chosen:
@@ -162,16 +163,44 @@ def fix_text(text: str, filename: str, settings: Optional[Settings] = None, unsa
                             lambda t, found: select(t, found, unsafe))
 
 
+def unapplied(result: Fixed, unsafe: bool, valid_alone: Callable[[Finding], bool]) -> list[tuple[Finding, str]]:
+    """The findings left with a fix ``--fix`` would apply, each with why it was not: every such fix is said,
+    never dropped silently. ``valid_alone(f)``: whether the final state with only ``f``'s fix applied is valid."""
+    out = []
+    for f in result.remaining:
+        if not applicable(f, unsafe):
+            continue
+        if len(result.passes) >= MAX_PASSES:
+            why = f"still reported after {MAX_PASSES} rounds of fixes"
+        elif not valid_alone(f):
+            why = "the fixed code would not parse"
+        else:
+            why = "its edits overlap another fix"
+        out.append((f, why))
+    return out
+
+
 # ------------------------------------------------------------------ files
 
 @dataclass
 class FileFix:
-    """What ``--fix``/``--diff`` does to one file: the new bytes (None when unchanged) and a diff of the change."""
+    """What ``--fix``/``--diff`` does to one file: the new bytes (None when unchanged) and a diff of the change.
+
+    ``found``: the findings of the file as it was (what ``hflint check`` reports). Fixing may uncover more (a
+    corrected name makes its arguments checkable) or remove others, so ``fixed + len(remaining)`` can differ.
+    ``unapplied``: the remaining findings whose fix could not be applied, and why.
+    """
 
     new_data: Optional[bytes]
     fixed: int
     remaining: list[Finding]
     diff: str = ""
+    found: int = -1  # -1: as many as fixed + remaining
+    unapplied: list[tuple[Finding, str]] = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.found < 0:
+            self.found = self.fixed + len(self.remaining)
 
 
 def _encoding(data: bytes) -> Optional[str]:
@@ -193,12 +222,16 @@ def unified_diff(before: str, after: str, name: str) -> str:
 
 def fix_python(data: bytes, filename: str, settings: Settings, unsafe: bool) -> FileFix:
     """Fix one Python file's bytes, keeping its encoding, BOM and newline style."""
+    if too_large(len(data), filename) is not None:  # never decoded, let alone fixed
+        return FileFix(None, 0, lint_source(data, filename, settings).findings)
     encoding = _encoding(data)
     if encoding is None:  # undecodable: report, never rewrite
         return FileFix(None, 0, lint_source(data, filename, settings).findings)
     text = data.decode(encoding)
     result = fix_text(text, filename, settings, unsafe)
+    failed = unapplied(result, unsafe, lambda f: parses(apply_edits(result.state, f.fix.edits)))
     if result.state == text:
-        return FileFix(None, len(result.fixed), result.remaining)
+        return FileFix(None, len(result.fixed), result.remaining, found=len(result.initial), unapplied=failed)
     diff = unified_diff(text, result.state, filename)
-    return FileFix(result.state.encode(encoding), len(result.fixed), result.remaining, diff)
+    return FileFix(result.state.encode(encoding), len(result.fixed), result.remaining, diff,
+                   found=len(result.initial), unapplied=failed)

@@ -19,11 +19,23 @@ from json.decoder import scanstring
 from typing import Optional, Union
 
 from .config import Settings
-from .engine import INTERNAL, lint_source
+from .engine import INTERNAL, MAX_ANALYSED_BYTES, lint_source, reported_internal, source_size, too_large
 from .finding import Edit, Finding, Fix
-from .fixes import FileFix, apply_edits, fix_until_stable, parses, select, unified_diff
+from .fixes import FileFix, apply_checked, apply_edits, fix_until_stable, parses, select, unapplied, unified_diff
 
-_IPYTHON_LINE = re.compile(r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$")
+# IPython line magics that automagic (on by default) runs without the `%`: `pip install x` is `%pip install x`.
+_AUTOMAGIC = ("pip", "conda", "mamba", "micromamba", "uv", "cd", "pwd", "ls", "ll", "env", "set_env", "load_ext",
+              "reload_ext", "unload_ext", "matplotlib", "time", "timeit", "run", "who", "whos", "reset", "history",
+              "config", "autoreload", "aimport", "xmode", "pdb", "precision", "mkdir", "rmdir", "rm", "cp", "mv", "cat",
+              "man", "clear", "alias", "unalias", "bookmark", "dhist", "pushd", "popd", "sx", "sc", "store", "tb",
+              "killbgscripts", "lsmagic", "magic", "notebook", "page", "pinfo", "pinfo2", "psearch", "qtconsole",
+              "prun", "debug", "doctest_mode", "gui", "colors", "system", "sh", "bash")
+_IPYTHON_LINE = re.compile(
+    r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$"
+    # a bare magic name followed by an argument that cannot continue a Python expression (`pip install x`,
+    # `cd data/`), never an assignment, call, attribute or subscript of a variable that happens to share the name
+    r"|^\s*(?:" + "|".join(_AUTOMAGIC) + r")[ \t]+(?![=(\[.,:)\]}]|[-+*/%&|^<>!]=|(?:and|or|in|is|not|if|else|for)\b)"
+    r"[\w\-'\"/~$.{]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -225,25 +237,37 @@ def _lint_cells(sources: list[str], cells: list[Cell], filename: str, settings: 
         return []
     broken: list[tuple[int, int, str]] = []
     script, layout = join(sources, broken)
+    large = too_large(source_size(script), filename, what="the code cells of one notebook")
+    if large is not None:
+        return reported_internal([large], settings, filename)
     findings = lint_source(script, filename, settings).findings
-    findings += [Finding(filename, line, col, INTERNAL, f"cannot parse this cell: {why}", name="parse-error")
-                 for line, col, why in broken]
+    if broken:  # blanked in `script`: their noqa comments are read from the cells as written
+        errors = [Finding(filename, line, col, INTERNAL, f"cannot parse this cell: {why}", name="parse-error")
+                  for line, col, why in broken]
+        findings += reported_internal(errors, settings, filename, join(sources)[0])
     return to_cells(findings, layout, cells)
 
 
-def _load(data: bytes, filename: str) -> Union[Notebook, Finding]:
+# A notebook's outputs (images, tables) may be large; its JSON is decoded only up to this size.
+MAX_NOTEBOOK_BYTES = 16 * MAX_ANALYSED_BYTES
+
+
+def _load(data: bytes, filename: str, settings: Settings) -> Union[Notebook, list[Finding]]:
+    large = too_large(len(data), filename, MAX_NOTEBOOK_BYTES, "one notebook")
+    if large is not None:
+        return reported_internal([large], settings, filename)
     try:
         nb = read_notebook(data)
     except NotebookError as exc:
-        return _error(filename, str(exc))
+        return reported_internal([_error(filename, str(exc))], settings, filename)
     return nb
 
 
 def lint_notebook(data: bytes, filename: str, settings: Settings) -> list[Finding]:
     """A notebook's findings, located by cell; an unreadable notebook is one HF000 finding."""
-    nb = _load(data, filename)
-    if isinstance(nb, Finding):
-        return [nb]
+    nb = _load(data, filename, settings)
+    if isinstance(nb, list):
+        return nb
     return _lint_cells([c.source for c in nb.cells], nb.cells, filename, settings)
 
 
@@ -251,31 +275,39 @@ def _cell_text(source: str) -> str:
     return source if not source or source.endswith(("\n", "\r")) else source + "\n"
 
 
+def _cell_parses(source: str) -> bool:
+    """Whether a cell is still Python once its IPython lines are set aside (what ``join`` gives the engine)."""
+    lines, _ = python_lines(source)
+    return parses("".join(line + "\n" for line in lines))
+
+
 def _apply(cells: list[Cell]):
+    """Apply the chosen fixes cell by cell: all edits of one cell at once (bottom-up, so an inserted line does not
+    move the later edits), kept only if the cell still parses, else narrowed to the fixes that parse on their own."""
+    by_position = {c.index + 1: k for k, c in enumerate(cells)}
+
     def apply(sources: tuple[str, ...], chosen: list[Finding]) -> tuple[tuple[str, ...], list[Finding]]:
-        by_position = {c.index + 1: k for k, c in enumerate(cells)}
+        groups: dict[int, list[Finding]] = {}
+        for f in chosen:
+            groups.setdefault(by_position[f.cell], []).append(f)
         new = list(sources)
         applied = []
-        for f in chosen:
-            k = by_position[f.cell]
+        for k, group in sorted(groups.items()):
             text = _cell_text(new[k])
-            fixed = apply_edits(text, f.fix.edits)
-            if fixed != text:
+            fixed, taken = apply_checked(text, group, _cell_parses)
+            if taken and fixed != text:
                 # keep a cell without a final newline without one
                 new[k] = fixed[:-1] if not new[k].endswith(("\n", "\r")) and fixed.endswith("\n") else fixed
-                applied.append(f)
-        candidate = tuple(new)
-        if not parses(join(list(candidate))[0]):
-            return sources, []
-        return candidate, applied
+                applied.extend(taken)
+        return tuple(new), applied
     return apply
 
 
 def fix_notebook(data: bytes, filename: str, settings: Settings, unsafe: bool) -> FileFix:
     """Fix a notebook's code cells and rewrite only the changed sources in place."""
-    nb = _load(data, filename)
-    if isinstance(nb, Finding):
-        return FileFix(None, 0, [nb])
+    nb = _load(data, filename, settings)
+    if isinstance(nb, list):
+        return FileFix(None, 0, nb)
     cells = nb.cells
     positions = {c.index + 1: k for k, c in enumerate(cells)}
 
@@ -289,14 +321,21 @@ def fix_notebook(data: bytes, filename: str, settings: Settings, unsafe: bool) -
     result = fix_until_stable(tuple(c.source for c in cells),
                               lambda sources: _lint_cells(list(sources), cells, filename, settings),
                               _apply(cells), choose)
+
+    def valid_alone(f: Finding) -> bool:
+        source = _cell_text(result.state[positions[f.cell]])
+        return _cell_parses(apply_edits(source, f.fix.edits))
+
+    failed = unapplied(result, unsafe, valid_alone)
     changed = {k: new for k, (new, cell) in enumerate(zip(result.state, cells)) if new != cell.source}
     if not changed:
-        return FileFix(None, len(result.fixed), result.remaining)
+        return FileFix(None, len(result.fixed), result.remaining, found=len(result.initial), unapplied=failed)
     text = rewrite_sources(nb, {cells[k].index: new for k, new in changed.items()})
     diff = "".join(unified_diff(cells[k].source, new, f"{filename}:cell {cells[k].index + 1}")
                    for k, new in sorted(changed.items()))
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
-    return FileFix((bom + text).encode("utf-8"), len(result.fixed), result.remaining, diff)
+    return FileFix((bom + text).encode("utf-8"), len(result.fixed), result.remaining, diff,
+                   found=len(result.initial), unapplied=failed)
 
 
 # ------------------------------------------------------------------ rewriting sources in place
@@ -380,6 +419,23 @@ def _serialise(raw: str, new: str) -> str:
     separator = raw[items[0][1]:items[1][0]] if len(items) > 1 else "," + (opening or " ")
     return "[" + opening + separator.join(json.dumps(line, ensure_ascii=ensure_ascii) for line in lines) \
         + closing + "]" if lines else "[]"
+
+
+def file_line(text: str, cell: int, line: int) -> Optional[int]:
+    """The 1-based line of the notebook file that holds line ``line`` of cell ``cell`` (1-based, counting every
+    cell): where its item of the ``source`` list starts, or the line of a one-string source. None if unknown."""
+    try:
+        span = source_spans(text).get(cell - 1)
+    except (StopIteration, IndexError, KeyError, ValueError, TypeError, AttributeError):
+        return None
+    if span is None:
+        return None
+    start, end = span
+    if text[start] == "[":
+        items = list(_elements(text[start:end], 0))
+        if items:
+            start += items[min(max(line, 1), len(items)) - 1][0]
+    return text.count("\n", 0, start) + 1
 
 
 def rewrite_sources(nb: Notebook, sources: dict[int, str]) -> str:

@@ -9,6 +9,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence, TextIO
 from urllib.parse import quote
@@ -23,6 +24,9 @@ class RunInfo:
     fixed: int = 0
     fix_mode: bool = False
     unsafe_fixes: bool = False
+    found: int = -1  # with --fix: the findings before fixing (-1: as many as fixed + remaining)
+    unapplied: int = 0  # with --fix: fixes that could not be applied (each said on stderr)
+    verify: bool = False  # --verify: findings carry data["verification"]; withdrawn ones do not count
 
 
 Writer = Callable[[Sequence[Finding], TextIO, bool, RunInfo], None]
@@ -58,13 +62,24 @@ def fix_summary(findings: Sequence[Finding], info: RunInfo) -> list[str]:
     hidden_text = f"{_plural(n_hidden, 'hidden fix', 'hidden fixes')} can be enabled with the `--unsafe-fixes` option"
     if info.fix_mode:
         total = info.fixed + len(findings)
-        if total == 0:
+        found = total if info.found < 0 else info.found
+        if total == 0 and found == 0:
             lines = ["All checks passed!"]
+        elif total > found:  # fixing a name or an attribute can make more of the code checkable
+            lines = [f"Found {_plural(total, 'finding')} ({info.fixed} fixed, {len(findings)} remaining; "
+                     f"{total - found} of them uncovered by the first fixes)."]
+        elif total < found:
+            lines = [f"Found {_plural(found, 'finding')} ({info.fixed} fixed, {len(findings)} remaining, "
+                     f"{found - total} gone with the other fixes)."]
         elif info.fixed:
             lines = [f"Found {_plural(total, 'finding')} ({info.fixed} fixed, {len(findings)} remaining)."]
         else:
             lines = [summary(total)]
+        if info.unapplied:
+            lines.append(f"{_plural(info.unapplied, 'fix', 'fixes')} could not be applied (said above, with why).")
         return lines + ([hidden_text[0].upper() + hidden_text[1:] + "."] if n_hidden else [])
+    if info.verify:
+        return [verify_summary(findings)]
     lines = [summary(len(findings))]
     n_fixable = sum(applicable(f, info.unsafe_fixes) for f in findings)
     if n_fixable:
@@ -74,12 +89,25 @@ def fix_summary(findings: Sequence[Finding], info: RunInfo) -> list[str]:
     return lines
 
 
+def verify_summary(findings: Sequence[Finding]) -> str:
+    """``--verify``'s closing line: findings counted by verdict; the withdrawn ones are listed but not found."""
+    if not findings:
+        return summary(0)
+    status = Counter(f.data.get("verification", {}).get("status", "not verifiable") for f in findings)
+    kept = status["confirmed"] + status["not verifiable"]
+    head = summary(kept)[:-1] if kept else "No findings left"
+    parts = [f"{status['confirmed']} confirmed", f"{status['not verifiable']} not verifiable"] if kept else []
+    tail = f"{status['withdrawn']} withdrawn by --verify"
+    return f"{head} ({', '.join(parts + [tail])})." if kept else f"{head} ({tail})."
+
+
 @writer("text")
 def write_text(findings: Sequence[Finding], out: TextIO, quiet: bool, info: RunInfo = RunInfo()) -> None:
     from .fixes import applicable
 
     for f in findings:
-        mark = "[*] " if applicable(f, info.unsafe_fixes) else ""
+        # after --fix, a finding left with an applicable fix is one whose fix failed: it is not "fixable"
+        mark = "[*] " if applicable(f, info.unsafe_fixes) and not info.fix_mode else ""
         out.write(f"{f.filename}:{location(f)}: {f.code} {mark}{f.message}\n")
     if not quiet:
         out.write("\n".join(fix_summary(findings, info)) + "\n")
@@ -112,6 +140,8 @@ def to_json(f: Finding) -> dict:
     }
     if f.cell is not None:
         obj["cell"] = f.cell
+    if "verification" in f.data:
+        obj["verification"] = dict(f.data["verification"])
     return obj
 
 
@@ -142,8 +172,8 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict:
 def _sarif_rule(code: str, name: str) -> dict:
     from .rules import rule_by_code
 
-    rule = rule_by_code(code) if code != "HF000" else None
-    if rule is None:
+    rule = rule_by_code(code)
+    if rule is None:  # a code no rule class documents
         return {"id": code, "name": name or "internal-error",
                 "shortDescription": {"text": "hflint could not read, parse or analyse the file"},
                 "defaultConfiguration": {"level": "warning"}}
@@ -165,24 +195,54 @@ def _sarif_rule(code: str, name: str) -> dict:
     return entry
 
 
+def _notebook_line(filename: str, cell: int, line: int) -> int:
+    """The line of the .ipynb file holding a cell's line (1 when the notebook cannot be read again)."""
+    from .notebook import file_line
+
+    text = _notebook_text(filename)
+    found = file_line(text, cell, line) if text is not None else None
+    return found or 1
+
+
+@lru_cache(maxsize=8)
+def _notebook_text(filename: str):
+    try:
+        with open(filename, encoding="utf-8-sig") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _sarif_result(f: Finding, rule_index: int) -> dict:
     uri = artifact_uri(f.filename)
     end_line, end_column = (f.end_line, f.end_column) if f.end_line else (f.line, f.column)
-    location = {"physicalLocation": {"artifactLocation": {"uri": uri},
-                                     "region": _region(f.line, f.column, end_line, end_column)}}
+    if f.cell is None:
+        region = _region(f.line, f.column, end_line, end_column)
+    else:  # a region of the .ipynb file itself (the JSON line of the cell's source line); the cell in properties
+        start = _notebook_line(f.filename, f.cell, f.line)
+        region = {"startLine": start, "startColumn": 1,
+                  "endLine": max(start, _notebook_line(f.filename, f.cell, end_line))}
+    location = {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
     result = {"ruleId": f.code, "ruleIndex": rule_index, "level": "warning",
               "message": {"text": f"{f.code} {f.message}"}, "locations": [location]}
-    if f.cell is not None:  # lines count from the top of the notebook cell, not of the .ipynb file
+    if f.cell is not None:
         location["logicalLocations"] = [{"name": f"cell {f.cell}", "kind": "module"}]
-        result["properties"] = {"cell": f.cell}
+        result["properties"] = {"cell": f.cell, "lineInCell": f.line, "columnInCell": f.column + 1,
+                                "endLineInCell": end_line, "endColumnInCell": end_column + 1}
     if f.fix is not None and f.fix.edits:
-        result["fixes"] = [{
-            "description": {"text": f.fix.message or f"{f.fix.applicability} fix"},
-            "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
-                {"deletedRegion": _region(e.line, e.column, e.end_line, e.end_column),
-                 "insertedContent": {"text": e.content}} for e in f.fix.edits]}],
-        }]
+        if f.cell is None:  # a notebook fix's edits are cell coordinates: applied to the .ipynb they would break it
+            result["fixes"] = [{
+                "description": {"text": f.fix.message or f"{f.fix.applicability} fix"},
+                "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
+                    {"deletedRegion": _region(e.line, e.column, e.end_line, e.end_column),
+                     "insertedContent": {"text": e.content}} for e in f.fix.edits]}],
+            }]
         result.setdefault("properties", {})["fixApplicability"] = f.fix.applicability
+    verification = f.data.get("verification")
+    if verification:
+        result.setdefault("properties", {})["verification"] = dict(verification)
+        if verification.get("status") == "withdrawn":  # --verify: shown, and marked as not a finding
+            result["suppressions"] = [{"kind": "external", "justification": verification.get("detail", "")}]
     return result
 
 
@@ -225,6 +285,8 @@ def write_github(findings: Sequence[Finding], out: TextIO, quiet: bool, info: Ru
     """One ``::warning`` per finding. Notebook findings carry no line (it would point into the JSON), the
     message names the cell and line instead."""
     for f in findings:
+        if f.data.get("verification", {}).get("status") == "withdrawn":
+            continue  # --verify withdrew it: nothing to annotate
         props = [("file", f.filename)]
         if f.cell is None:
             props += [("line", f.line), ("col", f.column + 1)]
@@ -238,11 +300,14 @@ def write_github(findings: Sequence[Finding], out: TextIO, quiet: bool, info: Ru
         out.write(f"::warning {head}::{_escape_data(f'{where}{f.code} {f.message}')}\n")
 
 
-def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: bool) -> None:
-    """``--statistics``: how many findings per code, most frequent first (ruff's table, or a JSON array)."""
+def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: bool, unsafe_fixes: bool = False) -> None:
+    """``--statistics``: how many findings per code, most frequent first (ruff's table, or a JSON array). A code is
+    marked fixable as ruff marks it: when ``--fix`` would fix some of its findings (unsafe fixes need ``--unsafe-fixes``)."""
+    from .fixes import applicable
+
     counts = Counter(f.code for f in findings)
     names = {f.code: f.name for f in findings}
-    fixable = {f.code for f in findings if f.fix is not None}
+    fixable = {f.code for f in findings if applicable(f, unsafe_fixes)}
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if fmt == "json":
         json.dump([{"code": c, "name": names[c], "count": n, "fixable": c in fixable} for c, n in rows], out, indent=2)

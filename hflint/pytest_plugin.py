@@ -65,7 +65,8 @@ class _Verifier:
             return
         from hflint.runtime import watch
 
-        w = self.watches[item.nodeid] = watch(strict=self.strict)
+        # warn=False: the plugin reports each finding itself, once (not again in pytest's warnings summary)
+        w = self.watches[item.nodeid] = watch(strict=self.strict, warn=False)
         self.reported[item.nodeid] = 0
         with w:
             yield
@@ -74,16 +75,13 @@ class _Verifier:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
-        outcome = yield
+        yield
         w = self.watches.get(item.nodeid)
         if w is None:
             return
         new = w.findings[self.reported[item.nodeid]:]
         self.reported[item.nodeid] = len(w.findings)
-        if new:
-            outcome.get_result().sections.append(
-                (f"hflint runtime findings ({call.when})", "\n".join(_line(f) for f in new)))
-            self.results.extend((item.nodeid, f) for f in new)
+        self.results.extend((item.nodeid, f) for f in new)  # printed once, in the session summary
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         mode = "strict" if self.strict else "on"
@@ -98,9 +96,7 @@ class _Verifier:
 
 
 def _line(f) -> str:
-    from hflint.runtime.report import describe
-
-    return f"{describe((f.filename, f.line))}: {f.code} [{f.name}] {f.message}"
+    return str(f)
 
 
 class HFVerify:

@@ -111,9 +111,9 @@ def fakes(tmp_path_factory) -> Path:
 
 
 def hflint(*args: str, cwd: Path, fakes: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    if fakes is not None:
-        env["PYTHONPATH"] = str(fakes)
+    env = dict(os.environ)
+    if fakes is not None:  # before the suite's own entries (conftest.py: the reported transformers release)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(fakes), env.get("PYTHONPATH")]))
     return subprocess.run([sys.executable, "-m", "hflint", *args], cwd=cwd, input=stdin, capture_output=True,
                           text=True, env=env, timeout=120)
 
@@ -390,3 +390,29 @@ def test_real_hf301_end_to_end(tmp_path):
     r = hflint("check", "--select", "HF301", "train.py", cwd=tmp_path)
     assert r.returncode == 1
     assert r.stdout.startswith("train.py:5:1: HF301 ")
+
+
+# ------------------------------------------------------------------ usage that would silently do nothing
+
+@pytest.mark.parametrize("args, words", [
+    (["--select", "HF9"], ["'HF9' matches no static rule", "--verify", "pytest --hf-verify"]),
+    (["--extend-select", "HF904"], ["'HF904' matches no static rule", "--verify"]),
+    (["--select", "HF8"], ["'HF8' matches no static rule", "hflint rules"]),
+    (["--target-transformers", "3.0"], ["3.0 is older than hflint's API knowledge, which starts at 4.30"]),
+    (["--diff", "--format", "json"], ["--diff", "cannot be combined with --format json"]),
+    (["--diff", "--format", "sarif"], ["cannot be combined with --format sarif"]),
+])
+def test_usage_that_would_do_nothing_is_an_error(tmp_path, args, words):
+    tree(tmp_path, {"a.py": ADD})
+    r = hflint("check", "--no-config", *args, "a.py", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == "", r.stdout + r.stderr
+    for w in words:
+        assert w in r.stderr, r.stderr
+
+
+def test_a_configured_selector_or_target_is_checked_too(tmp_path):
+    tree(tmp_path, {"pyproject.toml": '[tool.hflint]\nextend-select = ["HF905"]\n', "a.py": ADD})
+    assert hflint("check", "a.py", cwd=tmp_path).returncode == 2
+    tree(tmp_path, {"pyproject.toml": '[tool.hflint]\ntarget-transformers = "4.0"\n'})
+    r = hflint("check", "a.py", cwd=tmp_path)
+    assert r.returncode == 2 and "older than hflint's API knowledge" in r.stderr

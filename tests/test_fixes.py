@@ -7,6 +7,7 @@ nothing outside the reported edits' spans changed.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import shutil
 import subprocess
@@ -229,3 +230,85 @@ def test_fix_never_writes_code_that_does_not_parse(tmp_path):
     from hflint.fixes import apply_checked
 
     assert apply_checked("x = 1\n", [bad]) == ("x = 1\n", [])
+
+
+# ------------------------------------------------------------------ what --fix says: failures, counts, statistics
+
+class _BreaksTheCode:
+    """A made-up rule whose fix never parses: reports every name `broken_here` and replaces it with `(`."""
+
+    @staticmethod
+    def rule():
+        from hflint.rules.base import Replacement, Rule
+
+        class BreaksTheCode(Rule):
+            code, name, message, fixable = "HF302", "resize-to-wrong-size", "m", "safe"
+
+            def __init__(self, ctx):
+                super().__init__(ctx)
+                self.names = []
+
+            def visit_Name(self, node):
+                if node.value == "broken_here":
+                    self.names.append(node)
+
+            def check(self):
+                for node in self.names:
+                    yield self.report(node, "made up", replacements=[Replacement(node, "(")])
+        return BreaksTheCode
+
+
+@pytest.mark.parametrize("suffix", [".py", ".ipynb"])
+@pytest.mark.parametrize("mode", ["--fix", "--diff"])
+def test_a_fix_that_cannot_be_applied_is_said_never_dropped(tmp_path, monkeypatch, capsys, suffix, mode):
+    from hflint import cli, engine
+
+    monkeypatch.setattr(engine, "all_rules", lambda: (_BreaksTheCode.rule(),))
+    code = "import transformers\nbroken_here = 1\n"
+    path = tmp_path / f"x{suffix}"
+    if suffix == ".py":
+        path.write_text(code)
+    else:
+        path.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+                                               "execution_count": None, "source": code}],
+                                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    before = path.read_bytes()
+    status = cli.main(["check", "--no-config", mode, str(path)])
+    out, err = capsys.readouterr()
+    assert status == 1 and path.read_bytes() == before
+    where = f"{path}:2:1" if suffix == ".py" else f"{path}:cell 1:2:1"
+    assert f"hflint: {where}: HF302 fix not applied: the fixed code would not parse" in err
+    if mode == "--fix":
+        assert f"{where}: HF302 made up" in out  # reported, without the [*] of a fixable finding
+        assert "Found 1 finding." in out and "1 fix could not be applied" in out
+
+
+def test_statistics_mark_a_code_fixable_only_when_fix_would_fix_it(tmp_path):
+    (tmp_path / "a.py").write_text(HF301_HF302)
+    plain = _hflint("--statistics", "a.py", cwd=tmp_path)
+    assert plain.stdout.splitlines()[:2] == ["1\tHF301\tadd-tokens-without-resize",
+                                             "1\tHF302\t[*] resize-to-wrong-size"]
+    unsafe = _hflint("--statistics", "--unsafe-fixes", "a.py", cwd=tmp_path)
+    assert unsafe.stdout.splitlines()[:2] == ["1\tHF301\t[*] add-tokens-without-resize",
+                                              "1\tHF302\t[*] resize-to-wrong-size"]
+    as_json = json.loads(_hflint("--statistics", "--format", "json", "a.py", cwd=tmp_path).stdout)
+    assert [(row["code"], row["fixable"]) for row in as_json] == [("HF301", False), ("HF302", True)]
+
+
+CHAIN = 'from transformers import AutoModel\nmodel = AutoModel.from_pretrain("bert-base-cased", use_auth_token=True)\n'
+
+
+def test_counts_agree_when_fixes_uncover_more_findings(tmp_path):
+    """Fixing `from_pretrain` makes its keywords checkable: `check` finds 1, the fixes fix 2, and both say why."""
+    path = tmp_path / "chain.py"
+    path.write_text(CHAIN)
+    target = ("--target-transformers", "5.0")
+    check = _hflint(*target, "chain.py", cwd=tmp_path)
+    assert "Found 1 finding." in check.stdout
+    diff = _hflint(*target, "--diff", "chain.py", cwd=tmp_path)
+    assert diff.returncode == 1 and "+model = AutoModel.from_pretrained(\"bert-base-cased\", token=True)\n" in diff.stdout
+    assert diff.stderr.strip() == ("Would fix 2 findings (1 of them appears only once the first fixes are applied, "
+                                   "so `hflint check` reports 1 now).")
+    fixed = _hflint(*target, "--fix", "chain.py", cwd=tmp_path)
+    assert fixed.returncode == 0
+    assert fixed.stdout.strip() == "Found 2 findings (2 fixed, 0 remaining; 1 of them uncovered by the first fixes)."

@@ -48,12 +48,20 @@ def test_sarif_carries_fixes_and_notebook_cells():
     jsonschema.Draft4Validator(SCHEMA).validate(log)
     results = log["runs"][0]["results"]
     hf302 = next(r for r in results if r["ruleId"] == "HF302")
-    assert hf302["properties"]["cell"] == 7
-    [change] = hf302["fixes"][0]["artifactChanges"]
-    assert change["artifactLocation"]["uri"] == "fixtures/notebooks/hf_workflow.ipynb"
-    assert change["replacements"] == [{"deletedRegion": {"startLine": 1, "startColumn": 31, "endLine": 1,
-                                                         "endColumn": 51},
-                                       "insertedContent": {"text": "len(tokenizer)"}}]
+    # the physical location is a line of the .ipynb file: the one holding the cell's reported source line
+    loc = hf302["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "fixtures/notebooks/hf_workflow.ipynb"
+    notebook_lines = (ROOT / "fixtures/notebooks/hf_workflow.ipynb").read_text(encoding="utf-8").splitlines()
+    assert "model.resize_token_embeddings(tokenizer.vocab_size)" in notebook_lines[loc["region"]["startLine"] - 1]
+    # the cell and the place within it are result properties
+    assert {k: hf302["properties"][k] for k in ("cell", "lineInCell", "columnInCell")} == \
+        {"cell": 7, "lineInCell": 1, "columnInCell": 31}
+    assert hf302["locations"][0]["logicalLocations"] == [{"name": "cell 7", "kind": "module"}]
+    # cell-relative edits would corrupt the .ipynb if a SARIF tool applied them: no `fixes`, the applicability stays
+    assert "fixes" not in hf302 and hf302["properties"]["fixApplicability"] == "safe"
+    for r in results:
+        line = notebook_lines[r["locations"][0]["physicalLocation"]["region"]["startLine"] - 1]
+        assert line.strip().startswith('"'), line  # always a source line, never the JSON around it
     hf301 = next(r for r in results if r["ruleId"] == "HF301")
     assert hf301["properties"]["fixApplicability"] == "unsafe"
 

@@ -11,6 +11,7 @@ import pytest
 
 from hflint.config import Settings
 from hflint.engine import lint_source
+from release import TARGET  # the release the .expected messages name
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").rglob("*.py"))
@@ -28,7 +29,7 @@ def test_fixtures_exist():
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
 def test_engine_matches_golden(path):
-    findings = lint_source(path.read_bytes(), path.name, Settings()).findings
+    findings = lint_source(path.read_bytes(), path.name, Settings(target_transformers=TARGET)).findings
     assert [f"{f.line}:{f.column + 1}: {f.code} {f.message}" for f in findings] == expected(path)
 
 
@@ -37,7 +38,8 @@ def _run(args, cwd=ROOT):
 
 
 def test_cli_matches_golden():
-    proc = _run([sys.executable, "-m", "hflint", "check", "--format", "json", "--no-config", "fixtures"])
+    proc = _run([sys.executable, "-m", "hflint", "check", "--format", "json", "--no-config", "--target-transformers", TARGET,
+                 "fixtures"])
     assert proc.returncode == 1, proc.stderr
     got: dict[str, list[str]] = {}
     for f in json.loads(proc.stdout):
@@ -48,7 +50,8 @@ def test_cli_matches_golden():
 
 
 def test_flake8_matches_golden():
-    proc = _run([sys.executable, "-m", "flake8", "--select=HF", "--format=%(path)s|%(row)d:%(col)d: %(code)s %(text)s",
+    proc = _run([sys.executable, "-m", "flake8", "--select=HF", f"--hflint-target-transformers={TARGET}",
+                 "--format=%(path)s|%(row)d:%(col)d: %(code)s %(text)s",
                  "fixtures"])
     assert proc.returncode == 1, proc.stderr
     got: dict[str, list[str]] = {}

@@ -2,6 +2,7 @@
 located by cell, `--fix` rewriting only the changed cells' sources."""
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 
 from hflint.config import Settings
 from hflint.notebook import fix_notebook, lint_notebook, python_lines, source_spans
+from release import TARGET
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "notebooks" / "hf_workflow.ipynb"
@@ -182,3 +184,106 @@ def test_a_cell_that_is_not_python_is_reported_and_the_other_cells_still_linted(
     data = _json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
     found = sorted((f.cell, f.line, f.code) for f in lint_notebook(data, "nb.ipynb", Settings()))
     assert found == [(2, 1, "HF000"), (3, 1, "HF101")]
+
+
+# ------------------------------------------------------------------ fixes: the same as for the same code in a .py
+
+ISSUE_CELL = '''from transformers import AutoModel, AutoTokenizer, TrainingArguments
+tok = AutoTokenizer.from_pretrained("bert-base-cased")
+model = AutoModel.from_pretrained("bert-base-cased")
+tok.add_tokens(["COVID"])
+args = TrainingArguments("out", evaluation_strategy="epoch")
+out = model(**tok("COVID", return_tensors="pt"))
+'''
+ISSUE_FIXED = ISSUE_CELL.replace('tok.add_tokens(["COVID"])\n',
+                                 'tok.add_tokens(["COVID"])\nmodel.resize_token_embeddings(len(tok))\n') \
+    .replace("evaluation_strategy=", "eval_strategy=")
+
+
+def test_fixes_of_one_cell_are_applied_together(tmp_path):
+    """Two fixes in one cell, the first inserting a line above the second: both applied, nothing said wrongly."""
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(_notebook(ISSUE_CELL))
+    diff = _hflint("--target-transformers", TARGET, "--diff", "--unsafe-fixes", str(path))
+    assert diff.returncode == 1, diff.stdout + diff.stderr
+    assert diff.stdout.startswith(f"--- {path}:cell 1\n+++ {path}:cell 1\n")
+    assert "+model.resize_token_embeddings(len(tok))\n" in diff.stdout
+    assert '-args = TrainingArguments("out", evaluation_strategy="epoch")\n' in diff.stdout
+    assert "Would fix 2 findings." in diff.stderr
+    assert path.read_bytes() == _notebook(ISSUE_CELL)  # --diff writes nothing
+
+    fixed = _hflint("--target-transformers", TARGET, "--fix", "--unsafe-fixes", str(path))
+    assert (fixed.returncode, fixed.stdout.splitlines()[-1]) == (0, "Found 2 findings (2 fixed, 0 remaining)."), \
+        fixed.stdout + fixed.stderr
+    assert "".join(json.loads(path.read_text())["cells"][0]["source"]) == ISSUE_FIXED
+    again = _hflint("--target-transformers", TARGET, "--diff", "--unsafe-fixes", str(path))
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+
+
+def _top_level_cells(source: str) -> list[str]:
+    """``source`` split into cells at single blank lines before top-level statements: joined with one blank line
+    between them (what the notebook linter does) they are ``source`` again."""
+    tree = ast.parse(source)
+    starts = {min([n.lineno] + [d.lineno for d in getattr(n, "decorator_list", [])]) for n in tree.body}
+    lines = source.splitlines()
+    cells, current = [], []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() and number + 1 in starts and current and current[-1].strip():
+            cells.append("\n".join(current) + "\n")
+            current = []
+        else:
+            current.append(line)
+    cells.append("\n".join(current) + "\n")
+    return cells
+
+
+def _fixable_sources():
+    from hflint.rules import all_rules
+
+    for rule in all_rules():
+        for i, example in enumerate(rule.INVALID):
+            if example.fixed is not None:
+                yield pytest.param(example.source(), [rule.code], id=f"{rule.code}-fixed-{i}")
+    for path in sorted((ROOT / "fixtures").rglob("*.py")):
+        yield pytest.param(path.read_text(encoding="utf-8"), ["ALL"], id=path.stem)
+    yield pytest.param(ISSUE_CELL, ["ALL"], id="issue-9")
+
+
+@pytest.mark.parametrize("source,select", list(_fixable_sources()))
+@pytest.mark.parametrize("split", [False, True], ids=["one-cell", "cells"])
+def test_notebook_fixes_match_the_py_fixes(source, select, split):
+    """The kind, not one input: every fixable rule example, every fixture and the issue's cell, as one cell and
+    split into cells, gets the same fixes, counts and remaining findings as the same code in a .py file."""
+    from hflint.fixes import fix_python
+
+    settings = Settings(select=select, target_transformers=TARGET)
+    cells = _top_level_cells(source) if split else [source]
+    py_source = "\n".join(cells)  # what the notebook linter sees: cells joined with one blank line
+    py = fix_python(py_source.encode(), "x.py", settings, unsafe=True)
+    nb = fix_notebook(_notebook(*cells), "x.ipynb", settings, unsafe=True)
+    assert (nb.found, nb.fixed) == (py.found, py.fixed)
+    assert sorted(f.code for f in nb.remaining) == sorted(f.code for f in py.remaining)
+    assert nb.unapplied == [] and py.unapplied == []
+    expected = py_source if py.new_data is None else py.new_data.decode()
+    if nb.new_data is None:
+        assert py.new_data is None
+    else:
+        got = ["".join(c["source"]) for c in json.loads(nb.new_data)["cells"]]
+        assert "\n".join(got) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "pip install transformers", "pip install -q 'transformers>=4.46' datasets", "conda install -y pytorch",
+    "cd data/", "load_ext autoreload", "matplotlib inline", "time model = load()", "env HF_HOME=/tmp/hf",
+])
+def test_bare_line_magics_are_treated_like_percent_magics(line):
+    """IPython's automagic runs `pip install x` as `%pip install x`: skipped like it, not a cell that cannot parse."""
+    cell = f"{line}\n" + ISSUE_CELL
+    found = lint_notebook(_notebook(cell), "nb.ipynb", Settings(target_transformers=TARGET))
+    percent = lint_notebook(_notebook(f"%{line}\n" + ISSUE_CELL), "nb.ipynb", Settings(target_transformers=TARGET))
+    assert [(f.line, f.code) for f in found] == [(f.line, f.code) for f in percent] == [(5, "HF301"), (6, "HF502")]
+
+
+def test_python_that_shares_a_magic_name_is_left_alone():
+    lines, replaced = python_lines("pip install x\ntime = 3\nenv.update(a=1)\nls = [1]\ncd(path)\nrun -= 1\n")
+    assert lines == ["pass", "time = 3", "env.update(a=1)", "ls = [1]", "cd(path)", "run -= 1"] and replaced == {1}

@@ -37,8 +37,8 @@ def _git(cwd: Path, *args: str) -> str:
 def test_hooks_file_declares_both_hooks():
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) == {"hflint", "hflint-fix"}
-    assert hooks["hflint"]["entry"] == "hflint check"
-    assert hooks["hflint-fix"]["entry"] == "hflint check --fix"
+    assert hooks["hflint"]["entry"] == "hflint check --force-exclude"  # pre-commit names files: excludes still apply
+    assert hooks["hflint-fix"]["entry"] == "hflint check --force-exclude --fix"
     for hook in hooks.values():
         assert hook["types_or"] == ["python", "jupyter"] and hook["require_serial"] is True
         assert "--jobs" not in hook["entry"] and "-j" not in hook["entry"].split()

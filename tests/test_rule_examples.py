@@ -8,8 +8,9 @@ import pytest
 from hflint.config import Settings
 from hflint.engine import lint_source
 from hflint.rules import all_rules
+from release import TARGET
 
-SETTINGS = Settings(select=["ALL"])
+SETTINGS = Settings(select=["ALL"], target_transformers=TARGET)  # the release the examples' messages name
 
 
 def _cases(kind: str):

@@ -185,11 +185,11 @@ class UnknownTransformersName(_ApiRule):
     INVALID = [
         Invalid("""
             from transformers import AutoConfig, AutoModelforQuestionAnswering
-            model = AutoModelForQuestionAnswering.from_pretrained("bert-base-cased")
+            model = AutoModelforQuestionAnswering.from_pretrained("bert-base-cased")
         """, line=1, message="did you mean `AutoModelForQuestionAnswering`?",
                 fixed="""
-            from transformers import AutoConfig, AutoModelForQuestionAnswering
-            model = AutoModelForQuestionAnswering.from_pretrained("bert-base-cased")
+            from transformers import AutoConfig, AutoModelForQuestionAnswering as AutoModelforQuestionAnswering
+            model = AutoModelforQuestionAnswering.from_pretrained("bert-base-cased")
         """),
         Invalid("""
             from transformers import AdamW, get_linear_schedule_with_warmup
@@ -215,14 +215,16 @@ class UnknownTransformersName(_ApiRule):
                 DataCollatorWithPadding,
                 get_linear_schedule_with_warmpu,
             )
-            scheduler = get_linear_schedule_with_warmpu(optimizer, 0, 1000)
+            def schedule(optimizer):
+                return get_linear_schedule_with_warmpu(optimizer, 0, 1000)
         """, line=4, message="did you mean `get_linear_schedule_with_warmup`?", fixed="""
             from transformers import (
                 AutoTokenizer,
                 DataCollatorWithPadding,
                 get_linear_schedule_with_warmup as get_linear_schedule_with_warmpu,
             )
-            scheduler = get_linear_schedule_with_warmpu(optimizer, 0, 1000)
+            def schedule(optimizer):
+                return get_linear_schedule_with_warmpu(optimizer, 0, 1000)
         """),
     ]
 
@@ -517,8 +519,9 @@ class RemovedOrUnknownArgument(_KeywordRule):
     VALID = [
         Valid("""
             from transformers import Trainer, TrainingArguments
-            args = TrainingArguments(output_dir="out", eval_strategy="epoch", learning_rate=5e-5)
-            trainer = Trainer(model=model, args=args, processing_class=tokenizer)
+            def build(model, tokenizer):
+                args = TrainingArguments(output_dir="out", eval_strategy="epoch", learning_rate=5e-5)
+                return Trainer(model=model, args=args, processing_class=tokenizer)
         """),
         Valid("""
             from transformers import AutoModel
@@ -540,7 +543,8 @@ class RemovedOrUnknownArgument(_KeywordRule):
             class MyTrainer(Trainer):
                 def __init__(self, *args, alpha=0.5, **kwargs):
                     super().__init__(*args, **kwargs)
-            trainer = MyTrainer(model=model, alpha=0.1, processing_class=tok)
+            def build(model, tok):
+                return MyTrainer(model=model, alpha=0.1, processing_class=tok)
         """),
         Valid("""
             from trl import SFTConfig
@@ -549,10 +553,10 @@ class RemovedOrUnknownArgument(_KeywordRule):
         Valid("""
             import transformers
             from packaging import version
-            if version.parse(transformers.__version__) < version.parse("4.46"):
-                trainer = transformers.Trainer(model=model, tokenizer=tok)
-            else:
-                trainer = transformers.Trainer(model=model, processing_class=tok)
+            def build(model, tok):
+                if version.parse(transformers.__version__) < version.parse("4.46"):
+                    return transformers.Trainer(model=model, tokenizer=tok)
+                return transformers.Trainer(model=model, processing_class=tok)
         """),
     ]
     INVALID = [
@@ -573,11 +577,13 @@ class RemovedOrUnknownArgument(_KeywordRule):
         """),
         Invalid("""
             from transformers import Trainer
-            trainer = Trainer(model=model, args=args, tokenizer=tokenizer)
-        """, line=2, message="removed in 5.0; use `processing_class=`",
+            def build(model, args, tokenizer):
+                return Trainer(model=model, args=args, tokenizer=tokenizer)
+        """, line=3, message="removed in 5.0; use `processing_class=`",
                 fixed="""
             from transformers import Trainer
-            trainer = Trainer(model=model, args=args, processing_class=tokenizer)
+            def build(model, args, tokenizer):
+                return Trainer(model=model, args=args, processing_class=tokenizer)
         """),
         Invalid("""
             from transformers import TrainingArguments
@@ -654,7 +660,8 @@ class DeprecatedArgument(_KeywordRule):
         """),
         Valid("""
             from transformers import Trainer
-            trainer = Trainer(model=model, processing_class=tokenizer)
+            def build(model, tokenizer):
+                return Trainer(model=model, processing_class=tokenizer)
         """),
         Valid("""
             from transformers import AutoModel

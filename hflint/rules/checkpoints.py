@@ -405,9 +405,10 @@ class UnknownCheckpointId(Rule):
         """),
         Valid("""
             # a string that is never used as a checkpoint
+            import sys
             from transformers import AutoTokenizer
             OUTPUT_NAME = "bert-base-case"
-            tokenizer = AutoTokenizer.from_pretrained(args.model_name_or_path)
+            tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])
             tokenizer.save_pretrained(OUTPUT_NAME)
         """),
         Valid("""

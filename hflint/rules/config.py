@@ -262,7 +262,8 @@ class ManualVocabSizeEdit(_ConfigChangeRule):
         """),
         Valid("""
             # a new CTC head on a checkpoint that has none: vocab_size sizes it
-            from transformers import Wav2Vec2ForCTC
+            from transformers import Wav2Vec2ForCTC, Wav2Vec2Processor
+            processor = Wav2Vec2Processor.from_pretrained("./my-ctc-vocabulary")
             model = Wav2Vec2ForCTC.from_pretrained("facebook/wav2vec2-base", vocab_size=len(processor.tokenizer),
                                                    pad_token_id=processor.tokenizer.pad_token_id)
         """),

@@ -193,8 +193,8 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("roberta-base")
             model = AutoModel.from_pretrained("roberta-base")
-            features = model(**tokenizer(texts, padding=True, return_tensors="pt")).last_hidden_state[:, 0]
-            LogisticRegression().fit(features.detach().numpy(), labels)  # a probe, not similarity
+            features = model(**tokenizer(["great", "awful"], padding=True, return_tensors="pt")).last_hidden_state[:, 0]
+            LogisticRegression().fit(features.detach().numpy(), [1, 0])  # a probe, not similarity
         """),
         Valid("""
             import torch.nn.functional as F
@@ -260,7 +260,7 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
             model = AutoModel.from_pretrained("bert-base-cased", output_hidden_states=True)
-            outputs = model(**tokenizer(corpus, padding=True, return_tensors="pt"))
+            outputs = model(**tokenizer(["a cat sat on the mat", "a dog sat"], padding=True, return_tensors="pt"))
             sentence_embeddings = outputs.hidden_states[-1][:, 0]
         """, line=5, message="stored as `sentence_embeddings`"),
         Invalid("""
@@ -269,7 +269,7 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
             tokenizer = AutoTokenizer.from_pretrained("distilbert-base-uncased")
             model = AutoModel.from_pretrained("distilbert-base-uncased")
             index = faiss.IndexFlatIP(768)
-            out = model(**tokenizer(docs, padding=True, return_tensors="pt"))
+            out = model(**tokenizer(["a cat sat on the mat", "a dog sat"], padding=True, return_tensors="pt"))
             vecs = out.last_hidden_state[:, 0].detach().numpy()
             index.add(vecs)
         """, line=7, message="a vector index"),
@@ -278,7 +278,7 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("xlm-roberta-base")
             model = AutoModel.from_pretrained("xlm-roberta-base")
-            out = model(**tokenizer(reviews, padding=True, return_tensors="pt"))
+            out = model(**tokenizer(["a cat sat on the mat", "a dog sat"], padding=True, return_tensors="pt"))
             feats = out.last_hidden_state[:, 0, :].detach().cpu().numpy()
             labels = KMeans(n_clusters=5).fit_predict(feats)
         """, line=6, message="clustering"),
@@ -460,7 +460,7 @@ class PoolerOutputAsSentenceEmbedding(_PooledVectorRule):
             tokenizer = BertTokenizer.from_pretrained("bert-base-uncased")
             model = BertModel.from_pretrained("bert-base-uncased")
             embeddings = []
-            for batch in batches:
+            for batch in [["a cat sat on the mat", "a dog"], ["the mat"]]:
                 pooled = model(**tokenizer(batch, padding=True, return_tensors="pt")).pooler_output
                 embeddings.append(pooled)
         """, line=6, message="stored as `embeddings`"),
@@ -476,12 +476,13 @@ class PoolerOutputAsSentenceEmbedding(_PooledVectorRule):
         Invalid("""
             import chromadb
             from transformers import AutoModel, AutoTokenizer
+            DOCS = ["a cat sat on the mat", "a dog sat"]
             tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
             model = AutoModel.from_pretrained("bert-base-uncased")
-            pooled = model(**tokenizer(docs, padding=True, return_tensors="pt")).pooler_output
+            pooled = model(**tokenizer(DOCS, padding=True, return_tensors="pt")).pooler_output
             collection = chromadb.Client().create_collection("docs")
-            collection.add(ids=ids, embeddings=pooled.tolist(), documents=docs)
-        """, line=5, message="a vector index"),
+            collection.add(ids=["1", "2"], embeddings=pooled.tolist(), documents=DOCS)
+        """, line=6, message="a vector index"),
         Invalid("""
             from sentence_transformers import util
             from transformers import AutoModel, AutoTokenizer
@@ -546,7 +547,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
             model = AutoModel.from_pretrained("bert-base-uncased")
-            enc = tokenizer(sentences, padding=True, return_tensors="pt")
+            enc = tokenizer(["a cat sat on the mat", "a dog"], padding=True, return_tensors="pt")
             hidden = model(**enc).last_hidden_state
             mask = enc["attention_mask"].unsqueeze(-1).float()
             embeddings = (hidden * mask).sum(1) / mask.sum(1)
@@ -562,7 +563,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("roberta-base")
             model = AutoModel.from_pretrained("roberta-base")
-            for text in texts:
+            for text in ["a cat sat on the mat", "a dog"]:
                 out = model(**tokenizer(text, return_tensors="pt"))
                 vec = out.last_hidden_state.mean(dim=1)
         """),
@@ -570,22 +571,23 @@ class MeanPoolingWithoutAttentionMask(Rule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("roberta-base")
             model = AutoModel.from_pretrained("roberta-base")
-            out = model(**tokenizer(texts, padding=True, return_tensors="pt"))
+            out = model(**tokenizer(["a cat sat on the mat", "a dog"], padding=True, return_tensors="pt"))
             per_token_norm = out.last_hidden_state.mean(dim=-1)
         """),
         Valid("""
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("roberta-base")
             model = AutoModel.from_pretrained("roberta-base")
-            out = model(**tokenizer(texts, padding=False, truncation=True, return_tensors="pt"))
+            out = model(**tokenizer(["a cat sat on the mat", "a dog"], padding=False, truncation=True, return_tensors="pt"))
             vec = out.last_hidden_state.mean(1)
         """),
         Valid("""
             from transformers import AutoModel
             model = AutoModel.from_pretrained("bert-base-uncased")
-            for batch in loader:
-                hidden = model(**batch).last_hidden_state
-                pooled = hidden.mean(dim=1)
+            def embed(loader):  # batches from elsewhere: padding unknown
+                for batch in loader:
+                    hidden = model(**batch).last_hidden_state
+                    yield hidden.mean(dim=1)
         """),
     ]
     INVALID = [
@@ -593,7 +595,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
             model = AutoModel.from_pretrained("bert-base-uncased")
-            enc = tokenizer(sentences, padding=True, return_tensors="pt")
+            enc = tokenizer(["a cat sat on the mat", "a dog"], padding=True, return_tensors="pt")
             embeddings = model(**enc).last_hidden_state.mean(dim=1)
         """, line=5, message="the batch is padded (`padding=True` at line 4)"),
         Invalid("""
@@ -608,7 +610,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
             model = AutoModel.from_pretrained("bert-base-uncased")
-            enc = tokenizer(texts, padding="max_length", max_length=128, truncation=True, return_tensors="pt")
+            enc = tokenizer(["a cat sat on the mat", "a dog"], padding="max_length", max_length=128, truncation=True, return_tensors="pt")
             hidden = model(**enc).last_hidden_state.detach().numpy()
             vectors = hidden.mean(axis=1)
         """, line=6),
@@ -616,7 +618,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
             model = AutoModel.from_pretrained("bert-base-uncased")
-            out = model(**tokenizer(texts, padding=True, return_tensors="pt"))
+            out = model(**tokenizer(["a cat sat on the mat", "a dog"], padding=True, return_tensors="pt"))
             emb = out[0].mean(1)
         """, line=5),
         Invalid("""
@@ -635,7 +637,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
             from transformers import AutoModel, AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
             model = AutoModel.from_pretrained("bert-base-uncased", output_hidden_states=True)
-            out = model(**tokenizer(texts, padding=True, return_tensors="pt"))
+            out = model(**tokenizer(["a cat sat on the mat", "a dog"], padding=True, return_tensors="pt"))
             layer_avg = out.hidden_states[-2].mean(dim=1)
         """, line=5),
     ]

@@ -201,7 +201,7 @@ class AddTokensWithoutResize(Rule):
             tokenizer = AutoTokenizer.from_pretrained("roberta-base")
             model = AutoModel.from_pretrained("roberta-base")
             tokenizer.add_tokens(["<y>"])
-            setup_embeddings(model, tokenizer)
+            prepare(model, tokenizer)
             model(**tokenizer("x <y>", return_tensors="pt"))
         """),
         Valid("""
@@ -822,6 +822,9 @@ class SpecialTokenAddedAsNormalToken(Rule):
         Valid("""
             # tokens computed at run time: unknown
             from transformers import AutoTokenizer
+            def load_domain_terms():
+                with open("terms.txt") as fh:
+                    return fh.read().split()
             tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
             tokenizer.add_tokens([f"[S{i}]" for i in range(3)], special_tokens=True)
             tokenizer.add_tokens(load_domain_terms())

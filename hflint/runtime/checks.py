@@ -107,12 +107,13 @@ def out_of_range(model, bad_ids: Iterable[int], rows: int, tokenizer=None, where
                 token = None
         if token is not None:
             names.append(str(token))
-    text = f"token ids {format_ids(bad)}"
+    one = len(bad) == 1
+    text = f"token {'id' if one else 'ids'} {format_ids(bad)}"
     if names:
         text += f" ({format_tokens(names)})"
     if sites:
         text += " added at " + ", ".join(describe(s) for s in sites)
-    text += f" have no embedding rows (`{_model_name(model)}` has {rows}"
+    text += f" {'has no embedding row' if one else 'have no embedding rows'} (`{_model_name(model)}` has {rows}"
     resized = provenance.origin(model)
     if resized is not None and resized.resized_at:
         text += f", resized at {describe(resized.resized_at)}"
@@ -120,7 +121,7 @@ def out_of_range(model, bad_ids: Iterable[int], rows: int, tokenizer=None, where
     if tokenizer is None or len(tokenizer) > rows or sites:
         text += "; call `model.resize_token_embeddings(len(tokenizer))`"
     else:
-        text += "; these ids do not come from this model's tokenizer"
+        text += f"; {'this id does' if one else 'these ids do'} not come from this model's tokenizer"
     return make_finding("HF901", text, sites[0] if sites else where, ids=bad, tokens=names, rows=rows)
 
 
@@ -387,7 +388,8 @@ def check_right_padding(model, attention_mask, tokenizer=None, where: Location =
     return [make_finding(
         "HF906", f"`generate` on decoder-only `{_model_name(model)}` got right-padded prompts: "
                  f"{'row' if len(rows) == 1 else 'rows'} {shown} of "
-                 f"`attention_mask` end in padding, so new tokens follow pad tokens; set "
+                 f"`attention_mask` {'ends' if len(rows) == 1 else 'end'} in padding, so new tokens follow pad "
+                 f"tokens; set "
                  f"`tokenizer.padding_side = \"left\"`{side} before tokenizing the prompts", where, rows=rows)]
 
 

@@ -22,6 +22,10 @@ _MISSING = object()
 _lock = threading.RLock()
 _active: list["watch"] = []
 _patches: list[tuple] = []  # (owner class, attribute name, original __dict__ entry or _MISSING)
+# pytest (and IPython's %tb) hide frames whose globals set this: a strict finding's traceback ends at the user's
+# line, not inside these wrappers.
+__tracebackhide__ = True
+
 _tls = threading.local()
 
 # Per-activation caches, cleared when the last watch exits.

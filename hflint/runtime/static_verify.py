@@ -7,7 +7,6 @@ read with ``json``. Never downloads, never runs checkpoint code.
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
 
 from ..finding import Finding
 from . import local_files
@@ -44,8 +43,8 @@ def _where(f: Finding) -> str:
     return f"{f.filename}:{cell}{f.line}"
 
 
-def _note(f: Finding, text: str) -> Finding:
-    return dataclasses.replace(f, message=f"{f.message} [verified: {text}]")
+CONFIRMED, WITHDRAWN, NOT_VERIFIABLE = "confirmed", "withdrawn", "not verifiable"
+Verdict = tuple  # (status, detail)
 
 
 def _vocab_summary(a: dict, b: dict) -> str:
@@ -53,58 +52,50 @@ def _vocab_summary(a: dict, b: dict) -> str:
     return f"{differ} of {max(len(a), len(b))} vocabulary entries differ"
 
 
-def _verify_tokenizer_pair(f: Finding, missing: list[str]) -> Optional[Finding]:
+def _verify_tokenizer_pair(f: Finding) -> Verdict:
     tok, model = f.data.get("tokenizer_checkpoint"), f.data.get("model_checkpoint")
     if not tok or not model:
-        missing.append(f"{_where(f)}: {f.code} not verified: the finding names no checkpoints")
-        return f
+        return NOT_VERIFIABLE, "the finding names no checkpoints"
     folders = {c: local_files.resolve_checkpoint(c) for c in (tok, model)}
     prints = {c: local_files.tokenizer_fingerprint(folders[c]) for c in (tok, model)}
     absent = [c for c in (tok, model) if prints[c] is None]
     if absent:
-        missing.append(f"{_where(f)}: {f.code} not verified: no tokenizer files for "
-                       + " and ".join(f"`{c}`" for c in absent) + " in a local folder or the local Hugging Face cache")
-        return f
+        return NOT_VERIFIABLE, ("no tokenizer files for " + " and ".join(f"`{c}`" for c in absent)
+                                + " in a local folder or the local Hugging Face cache")
     if prints[tok] == prints[model]:
-        return None  # the same vocabulary under two names: not a mismatch
+        return WITHDRAWN, f"`{tok}` and `{model}` have the same vocabulary"
     a, b = local_files.read_vocab(folders[tok]), local_files.read_vocab(folders[model])
     detail = _vocab_summary(a, b) if a is not None and b is not None else "their tokenizer files differ"
-    return _note(f, f"`{tok}` and `{model}` have different vocabularies, {detail}")
+    return CONFIRMED, f"`{tok}` and `{model}` have different vocabularies, {detail}"
 
 
-def _verify_config_field(f: Finding, missing: list[str]) -> Optional[Finding]:
+def _verify_config_field(f: Finding) -> Verdict:
     checkpoint, field = f.data.get("checkpoint"), f.data.get("field")
     config = local_files.read_config(local_files.resolve_checkpoint(checkpoint)) if checkpoint else None
     if config is None or not field:
-        missing.append(f"{_where(f)}: {f.code} not verified: no local config.json for `{checkpoint}`")
-        return f
+        return NOT_VERIFIABLE, f"no local config.json for `{checkpoint}`"
     found, saved = _saved_value(config, field)
     if not found:
-        missing.append(f"{_where(f)}: {f.code} not verified: `{checkpoint}`'s config.json has no `{field}`")
-        return f
+        return NOT_VERIFIABLE, f"`{checkpoint}`'s config.json has no `{field}`"
     if "value" not in f.data or f.data["value"] is None:
-        missing.append(f"{_where(f)}: {f.code} not verified: the new value of `{field}` is not known statically "
-                       f"(the checkpoint has {saved!r})")
-        return f
+        return NOT_VERIFIABLE, f"the new value of `{field}` is not known statically (the checkpoint has {saved!r})"
     if _same(f.data["value"], saved):
-        return None  # set to the value the checkpoint already has: nothing changes
-    return _note(f, f"`{checkpoint}`'s config.json has {field}={saved!r}")
+        return WITHDRAWN, f"`{checkpoint}`'s config.json already has {field}={saved!r}"
+    return CONFIRMED, f"`{checkpoint}`'s config.json has {field}={saved!r}"
 
 
-def _verify_pooling(f: Finding, missing: list[str]) -> Optional[Finding]:
+def _verify_pooling(f: Finding) -> Verdict:
     checkpoint = f.data.get("checkpoint")
     folder = local_files.resolve_checkpoint(checkpoint) if checkpoint else None
     if folder is None:
-        missing.append(f"{_where(f)}: {f.code} not verified: `{checkpoint}` is not in a local folder or the "
-                       "local Hugging Face cache")
-        return f
+        return NOT_VERIFIABLE, f"`{checkpoint}` is not in a local folder or the local Hugging Face cache"
     pooling = local_files.read_pooling(folder)
     if pooling is None:
-        return _note(f, f"`{checkpoint}` has no sentence-transformers pooling config")
+        return CONFIRMED, f"`{checkpoint}` has no sentence-transformers pooling config"
     mode, _path = pooling
     if mode == "cls" and f.code == "HF401":
-        return None  # the checkpoint was trained for CLS pooling
-    return _note(f, f"`{checkpoint}`'s pooling config says {mode} pooling")
+        return WITHDRAWN, f"`{checkpoint}` was trained for CLS pooling (its pooling config)"
+    return CONFIRMED, f"`{checkpoint}`'s pooling config says {mode} pooling"
 
 
 _VERIFIERS = {
@@ -116,13 +107,39 @@ _VERIFIERS = {
 }
 
 
+def verdict(f: Finding) -> Verdict:
+    """What the local files say about one static finding: (status, detail)."""
+    verifier = _VERIFIERS.get(f.code)
+    if verifier is None:
+        return NOT_VERIFIABLE, f"no local-file check exists for {f.code}"
+    return verifier(f)
+
+
+def mark(f: Finding, status: str, detail: str) -> Finding:
+    """The finding marked with its verdict: in the message (``[verified: ...]``, ``[withdrawn: ...]``,
+    ``[not verifiable: ...]``) and as ``data["verification"]`` (JSON's ``verification`` field)."""
+    label = "verified" if status == CONFIRMED else status
+    return dataclasses.replace(f, message=f"{f.message} [{label}: {detail}]",
+                               data={**f.data, "verification": {"status": status, "detail": detail}})
+
+
+def classify(findings: list[Finding]) -> list[Finding]:
+    """Every finding, marked confirmed, withdrawn or not verifiable (``hflint check --verify``)."""
+    return [mark(f, *verdict(f)) for f in findings]
+
+
 def verify_static(findings: list[Finding]) -> tuple[list[Finding], list[str]]:
     """Kept findings (a verification note appended where confirmed) and lines for those left unverified."""
     kept: list[Finding] = []
     missing: list[str] = []
     for f in findings:
-        verifier = _VERIFIERS.get(f.code)
-        result = verifier(f, missing) if verifier else f
-        if result is not None:
-            kept.append(result)
+        if f.code not in _VERIFIERS:
+            kept.append(f)
+            continue
+        status, detail = verdict(f)
+        if status == CONFIRMED:
+            kept.append(dataclasses.replace(f, message=f"{f.message} [verified: {detail}]"))
+        elif status == NOT_VERIFIABLE:
+            kept.append(f)
+            missing.append(f"{_where(f)}: {f.code} not verified: {detail}")
     return kept, missing

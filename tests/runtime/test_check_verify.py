@@ -13,12 +13,17 @@ model = AutoModel.from_pretrained("acme/tiny-bert", config=config)
 '''
 
 
-def _check(tmp_path, heads, *flags):
+def _run(tmp_path, heads, *flags, fmt="json"):
     script = tmp_path / f"heads_{heads}.py"
     script.write_text(SCRIPT.format(heads=heads))
-    proc = subprocess.run([sys.executable, "-m", "hflint", "check", "--no-config", "--format", "json", *flags,
+    proc = subprocess.run([sys.executable, "-m", "hflint", "check", "--no-config", "--format", fmt, *flags,
                            str(script)], capture_output=True, text=True, timeout=120, env=dict(os.environ))
     assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def _check(tmp_path, heads, *flags):
+    proc = _run(tmp_path, heads, *flags)
     return json.loads(proc.stdout), proc.stderr
 
 
@@ -28,7 +33,29 @@ def test_verify_withdraws_an_edit_that_keeps_the_checkpoint_value(ckpts, hub_cac
     static, _ = _check(tmp_path, saved)
     assert [f["code"] for f in static] == ["HF201"]
     verified, _ = _check(tmp_path, saved, "--verify")
-    assert verified == []
+    assert [(f["code"], f["verification"]["status"]) for f in verified] == [("HF201", "withdrawn")]
+    assert "already has num_attention_heads" in verified[0]["verification"]["detail"]
+    text = _run(tmp_path, saved, "--verify", fmt="text")
+    assert text.returncode == 0, text.stdout  # a withdrawn finding is listed, marked, and does not count
+    assert "HF201" in text.stdout and "[withdrawn: " in text.stdout
+    assert text.stdout.splitlines()[-1] == "No findings left (1 withdrawn by --verify)."
+
+
+def test_verify_marks_every_finding_and_counts_them(ckpts, hub_cache, tmp_path):
+    saved = json.loads((ckpts["bert"] / "config.json").read_text())["num_attention_heads"]
+    hub_cache("acme/tiny-bert", ckpts["bert"])
+    script = tmp_path / "three.py"
+    script.write_text(SCRIPT.format(heads=saved * 2) + "from transformers import AdamW\n"
+                      'other = AutoConfig.from_pretrained("acme/not-here")\nother.hidden_size = 8\n'
+                      'AutoModel.from_pretrained("acme/not-here", config=other)\n')
+    proc = subprocess.run([sys.executable, "-m", "hflint", "check", "--no-config", "--target-transformers", "5.0",
+                           "--verify", str(script)], capture_output=True, text=True, timeout=120)
+    lines = proc.stdout.splitlines()
+    assert proc.returncode == 1
+    assert [line.split(" [")[-1].split(":")[0] for line in lines[:-1]] == \
+        ["verified", "not verifiable", "not verifiable"], proc.stdout  # HF201, HF501 (no check), HF201 (no files)
+    assert lines[-1] == "Found 3 findings (1 confirmed, 2 not verifiable, 0 withdrawn by --verify)."
+    assert "hflint: --verify: 1 confirmed, 0 withdrawn, 2 could not be verified:" in proc.stderr
 
 
 def test_verify_confirms_a_real_change_and_says_what_it_could_not_check(ckpts, hub_cache, tmp_path):

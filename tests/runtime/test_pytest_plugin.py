@@ -213,8 +213,15 @@ def test_hf_verify_reports_each_bug_and_no_fix(runs):
         assert f"test_models.py::test_{code.lower()}_bug: " in summary and f"{code} [" in summary, code
     assert "_fix: " not in summary
     assert "7 runtime finding(s) in 7 test(s)" in summary
-    assert "hflint runtime findings (call)" in out  # the per-test report section (-rA shows passed ones)
-    assert "HFLintWarning" in out  # and pytest's own warnings summary
+    # each finding is printed once: not again in a per-test section (-rA) or in pytest's warnings summary
+    for line in summary.splitlines():
+        if " HF9" in line:
+            message = line.split("] ", 1)[1]
+            assert out.count(message) == 1, message
+    assert "HFLintWarning" not in out and "hflint runtime findings" not in out
+    # readable, not a dataclass dump; one-row and one-id grammar
+    assert "Finding(" not in out
+    assert "row 0 of `attention_mask` ends in padding" in summary
 
 
 def test_strict_fails_the_test_before_index_error(runs):
@@ -224,6 +231,10 @@ def test_strict_fails_the_test_before_index_error(runs):
     assert "1 failed, 1 passed" in out
     assert ("HFLintError: HF901: token ids 18\u201319 (`[S1]`, `COVID`) added at test_train.py:8 "
             "have no embedding rows") in out
+    # the traceback ends at the user's line: hflint's wrappers are hidden
+    failure = out.split("test_adds_tokens_without_resize ____", 1)[1].split("hflint runtime verification", 1)[0]
+    assert "hflint/runtime" not in failure and "instrument.py" not in failure, failure
+    assert 'model(**tok(["hello [S1] covid"], return_tensors="pt"))' in failure
     assert "IndexError" not in out
     assert "hflint runtime verification (strict)" in out
 
