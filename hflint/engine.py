@@ -18,7 +18,7 @@ from typing import Iterable, Optional, Sequence
 
 from . import noqa
 from .config import Settings
-from .finding import Edit, Finding, Fix
+from .finding import Edit, Finding, Fix, Related, render_message
 from .prefilter import mentions_hugging_face, scan
 from .rules import Rule, all_rules
 
@@ -316,8 +316,12 @@ def _to_finding(ctx: FileContext, rule: Rule, report) -> Finding:
             else:
                 edits.append(Edit(r.start.line, r.start.column, r.end.line, r.end.column, rep.code))
         fix = Fix("safe" if report.fix_safe else "unsafe", tuple(edits), report.fix_message)
-    return Finding(ctx.filename, rng.start.line, rng.start.column, rule.code, report.message, name=rule.name,
-                   end_line=rng.end.line, end_column=rng.end.column, fix=fix, data=report.data)
+    related = tuple(Related(r.start.line, r.start.column, note)
+                    for node, note in report.related for r in [ctx.position(node)])
+    message = render_message(report.message, related)
+    return Finding(ctx.filename, rng.start.line, rng.start.column, rule.code, message, name=rule.name,
+                   end_line=rng.end.line, end_column=rng.end.column, fix=fix, data=report.data, related=related,
+                   template=report.message if related else "")
 
 
 def dedupe(findings: Iterable[Finding]) -> list[Finding]:

@@ -1,7 +1,8 @@
-"""The one record every front door reports: a finding at a place in a file."""
+"""The one record every front door reports: a finding at a place in a file, with the other places it involves."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 DOCS_URL = "https://github.com/hflint/hflint/blob/main/docs/rules/{code}.md"
 
@@ -25,6 +26,31 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another place a finding involves (the tokenizer's load for HF101, the add for HF301): ``line`` 1-based,
+    ``column`` 0-based, ``cell`` set for notebooks (then ``line`` counts within that cell)."""
+
+    line: int
+    column: int
+    note: str = ""
+    cell: int | None = None
+
+    def where(self, from_cell: int | None = None) -> str:
+        """``line 4``; ``cell 3 line 4`` when the finding itself is in another cell."""
+        return f"cell {self.cell} line {self.line}" if self.cell is not None and self.cell != from_cell \
+            else f"line {self.line}"
+
+
+_REF = re.compile(r"\{@(\d+)\}")
+
+
+def render_message(template: str, related: tuple, cell: int | None = None) -> str:
+    """A message with its ``{@k}`` references to ``related[k]`` written as ``line L`` / ``cell C line L``."""
+    return _REF.sub(lambda m: related[int(m.group(1))].where(cell) if int(m.group(1)) < len(related)
+                    else m.group(0), template)
+
+
+@dataclass(frozen=True)
 class Finding:
     """A rule's report. ``line`` is 1-based, ``column`` a 0-based offset (flake8's convention)."""
 
@@ -40,6 +66,15 @@ class Finding:
     fix: Fix | None = field(default=None, compare=False)
     # Structured facts behind the message (checkpoints, field names, ...) for runtime verification.
     data: dict = field(default_factory=dict, compare=False, hash=False)
+    related: tuple[Related, ...] = field(default=(), compare=False)
+    # The message with ``{@k}`` where it names ``related[k]`` (notebooks re-render it with cell numbers).
+    template: str = field(default="", compare=False, repr=False)
+
+    def relocated(self, related: tuple, **changes) -> "Finding":
+        """This finding with its related places moved (to notebook cells) and the message written for them."""
+        cell = changes.get("cell", self.cell)
+        message = render_message(self.template, related, cell) if self.template else self.message
+        return replace(self, related=related, message=message, **changes)
 
     @property
     def url(self) -> str:

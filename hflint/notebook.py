@@ -191,18 +191,13 @@ def _local_edit(layout: Layout, k: int, e: Edit) -> Optional[Edit]:
     return Edit(start[1], e.column, end[1], e.end_column, e.content)
 
 
-_LINE_REFERENCE = re.compile(r"\bline (\d+(?:, \d+)*)")
-
-
-def _relocate_references(message: str, layout: Layout, cells: list[Cell], k: int) -> str:
-    """Messages name other lines ("`model` (line 35)"): as lines of the joined script they mean nothing to a
-    reader, so they become "line 4" within the same cell or "cell 3 line 4" in another."""
-    def one(number: str) -> str:
-        where = layout.cell_at(int(number))
-        if where is None:
-            return f"line {number}"
-        return f"line {where[1]}" if where[0] == k else f"cell {cells[where[0]].index + 1} line {where[1]}"
-    return _LINE_REFERENCE.sub(lambda m: ", ".join(one(n) for n in m.group(1).split(", ")), message)
+def _cell_related(related: tuple, layout: Layout, cells: list[Cell]) -> tuple:
+    """Related places of the joined script as places in cells (``cell`` set, ``line`` within the cell)."""
+    out = []
+    for r in related:
+        where = layout.cell_at(r.line)
+        out.append(replace(r, line=where[1], cell=cells[where[0]].index + 1) if where is not None else r)
+    return tuple(out)
 
 
 def to_cells(findings: list[Finding], layout: Layout, cells: list[Cell]) -> list[Finding]:
@@ -221,8 +216,8 @@ def to_cells(findings: list[Finding], layout: Layout, cells: list[Cell]) -> list
             edits = [_local_edit(layout, k, e) for e in f.fix.edits]
             if edits and all(e is not None for e in edits):
                 fix = Fix(f.fix.applicability, tuple(edits), f.fix.message)
-        out.append(replace(f, line=line, end_line=end_line, end_column=end_column, cell=cells[k].index + 1, fix=fix,
-                           message=_relocate_references(f.message, layout, cells, k)))
+        out.append(f.relocated(_cell_related(f.related, layout, cells), line=line, end_line=end_line,
+                               end_column=end_column, cell=cells[k].index + 1, fix=fix))
     return out
 
 

@@ -140,8 +140,18 @@ def to_json(f: Finding) -> dict:
     }
     if f.cell is not None:
         obj["cell"] = f.cell
+    if f.related:
+        obj["related"] = [_related_json(r) for r in f.related]
     if "verification" in f.data:
         obj["verification"] = dict(f.data["verification"])
+    return obj
+
+
+def _related_json(r) -> dict:
+    """Another place the finding involves: ``location`` (1-based column), ``message``, and ``cell`` in notebooks."""
+    obj = {"location": _point(r.line, r.column), "message": r.note}
+    if r.cell is not None:
+        obj["cell"] = r.cell
     return obj
 
 
@@ -238,12 +248,29 @@ def _sarif_result(f: Finding, rule_index: int) -> dict:
                      "insertedContent": {"text": e.content}} for e in f.fix.edits]}],
             }]
         result.setdefault("properties", {})["fixApplicability"] = f.fix.applicability
+    if f.related:
+        result["relatedLocations"] = [_sarif_related(f, r, k) for k, r in enumerate(f.related)]
     verification = f.data.get("verification")
     if verification:
         result.setdefault("properties", {})["verification"] = dict(verification)
         if verification.get("status") == "withdrawn":  # --verify: shown, and marked as not a finding
             result["suppressions"] = [{"kind": "external", "justification": verification.get("detail", "")}]
     return result
+
+
+def _sarif_related(f: Finding, r, k: int) -> dict:
+    """A related location of a result (SARIF 2.1.0 §3.27.22): a region of the file, in notebooks the line of the
+    .ipynb with the cell and the line within it as properties."""
+    if r.cell is None:
+        region = {"startLine": r.line, "startColumn": r.column + 1}
+    else:
+        region = {"startLine": _notebook_line(f.filename, r.cell, r.line), "startColumn": 1}
+    location = {"id": k, "physicalLocation": {"artifactLocation": {"uri": artifact_uri(f.filename)},
+                                                "region": region},
+                "message": {"text": r.note or f"related to {f.code}"}}
+    if r.cell is not None:
+        location["properties"] = {"cell": r.cell, "lineInCell": r.line, "columnInCell": r.column + 1}
+    return location
 
 
 @writer("sarif")

@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..prefilter import Features
 
 
+_REF = re.compile(r"\{@(\d+)\}")
+
+
 @dataclass(frozen=True)
 class Valid:
     """Code the rule must stay silent on."""
@@ -55,11 +58,12 @@ class Replacement:
 @dataclass
 class Report:
     node: cst.CSTNode
-    message: str
+    message: str  # may name related places as {@k}: the engine writes them as "line L"
     replacements: list[Replacement] = field(default_factory=list)
     fix_safe: bool = True
     fix_message: str = ""
     data: dict = field(default_factory=dict)  # structured facts for `hflint check --verify`
+    related: list = field(default_factory=list)  # [(node, note)], the places {@k} refers to
 
 
 class Rule:
@@ -82,8 +86,29 @@ class Rule:
     def check(self) -> Iterable[Report]:
         return ()
 
+    def at(self, node: cst.CSTNode, note: str = "") -> str:
+        """A reference to another place the finding involves, for its message: ``"line 12"`` once rendered (``cell 3
+        line 4`` in a notebook), and a related location in JSON and SARIF. Use it in the message of a ``report``."""
+        refs = self.__dict__.setdefault("_refs", {})
+        key = len(refs)
+        refs[key] = (node, note)
+        return f"{{@{key}}}"
+
     def report(self, node: cst.CSTNode, message: str, **kw) -> Report:
-        return Report(node, message, **kw)
+        """A finding at ``node``; the places its message names with ``self.at(...)`` become its related locations."""
+        refs = self.__dict__.get("_refs", {})
+        related: list = list(kw.pop("related", ()))
+        order: dict = {}
+
+        def renumber(m) -> str:
+            key = int(m.group(1))
+            if key not in order:
+                order[key] = len(related)
+                related.append(refs[key])
+            return f"{{@{order[key]}}}"
+
+        message = _REF.sub(renumber, message) if refs else message
+        return Report(node, message, related=related, **kw)
 
     # ---------------------------------------------------------------- documentation
     @classmethod

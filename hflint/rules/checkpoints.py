@@ -57,7 +57,7 @@ class TokenizerModelCheckpointMismatch(Rule):
 
     code = "HF101"
     name = "tokenizer-model-checkpoint-mismatch"
-    message = "tokenizer from '{tok}' (line {tok_line}) feeds a model from '{model}' (line {model_line}): " \
+    message = "tokenizer from '{tok}' ({tok_line}) feeds a model from '{model}' ({model_line}): " \
               "different vocabularies ({tok_family} vs {model_family}); load both from the same checkpoint"
 
     VALID = [
@@ -266,7 +266,7 @@ class TokenizerModelCheckpointMismatch(Rule):
             if id(later) in reported:
                 continue
             reported.add(id(later))
-            yield self._report(later.node, tok.checkpoint, tok_line, model.checkpoint, model_line, families)
+            yield self._report(later.node, tok.checkpoint, tok.node, model.checkpoint, model.node, families)
         for obj in facts.objects:
             if obj.role == "pipeline":
                 yield from self._check_pipeline(obj)
@@ -285,9 +285,11 @@ class TokenizerModelCheckpointMismatch(Rule):
         line_t = self.ctx.position(tok[1]).start.line
         line_m = self.ctx.position(model[1]).start.line
         later = tok[1] if line_t >= line_m else model[1]
-        yield self._report(later, tok[0].value, line_t, model[0].value, line_m, families)
+        yield self._report(later, tok[0].value, tok[1], model[0].value, model[1], families)
 
-    def _report(self, node, tok_ckpt, tok_line, model_ckpt, model_line, families) -> Report:
+    def _report(self, node, tok_ckpt, tok_node, model_ckpt, model_node, families) -> Report:
+        tok_line = self.at(tok_node, f"the tokenizer is loaded from '{tok_ckpt}' here")
+        model_line = self.at(model_node, f"the model is loaded from '{model_ckpt}' here")
         return self.report(node, self.message.format(tok=tok_ckpt, tok_line=tok_line, model=model_ckpt,
                                                      model_line=model_line, tok_family=families[0],
                                                      model_family=families[1]),
@@ -754,7 +756,7 @@ class TextOutsideTokenizerLanguage(Rule):
                 text = value.value if len(value.value) <= 40 else value.value[:37] + "..."
                 where = ""
                 if value.node is not None and not _within(value.node, arg.value, self.ctx):
-                    where = f", line {self.ctx.position(value.node).start.line}"
+                    where = f", {self.at(value.node, 'the text is written here')}"
                 func = call.func
                 label = self.ctx.module.code_for_node(func.value if isinstance(func, cst.Attribute) else func)
                 return self.report(call, self.message.format(

@@ -51,7 +51,7 @@ class _ConfigChangeRule(Rule):
                 flag = change.load.kwargs.get("ignore_mismatched_sizes")
                 if flag and isinstance(flag[0], Const) and flag[0].value is True:
                     category = "size-ignored"
-            line = self.ctx.position(change.load.node).start.line
+            line = self.at(change.load.node, "the pretrained weights are loaded with this config here")
             ckpt = _checkpoint(change.load)
             yield self.report(change.node, self.message.format(how=change.how, field=change.field, line=line,
                                                                ckpt=f" from '{ckpt}'" if ckpt else "",
@@ -92,7 +92,7 @@ class PretrainedArchitectureConfigMutation(_ConfigChangeRule):
 
     code = "HF201"
     name = "pretrained-architecture-config-mutation"
-    message = "{how} changes `{field}` of a config that loads pretrained weights{ckpt} at line {line}: {consequence}"
+    message = "{how} changes `{field}` of a config that loads pretrained weights{ckpt} at {line}: {consequence}"
     category_filter = ("size", "layers", "heads", "activation")
 
     VALID = [
@@ -218,7 +218,7 @@ class ManualVocabSizeEdit(_ConfigChangeRule):
 
     code = "HF202"
     name = "manual-vocab-size-edit"
-    message = "{how} changes `vocab_size` of a config that loads pretrained weights{ckpt} at line {line}: {consequence}"
+    message = "{how} changes `vocab_size` of a config that loads pretrained weights{ckpt} at {line}: {consequence}"
     category_filter = ("vocab",)
 
     VALID = [
@@ -384,7 +384,7 @@ class FromConfigDiscardsWeights(Rule):
     code = "HF203"
     name = "from-config-discards-weights"
     message = "`{call}` builds {model}with random weights from the config of '{checkpoint}', while `{other}` " \
-              "(line {line}) is loaded from that checkpoint with `from_pretrained`; to start from the pretrained " \
+              "({line}) is loaded from that checkpoint with `from_pretrained`; to start from the pretrained " \
               "weights use `{cls}.from_pretrained('{checkpoint}', config=...)`"
     default_enabled = False
 
@@ -557,7 +557,8 @@ class FromConfigDiscardsWeights(Rule):
             call = f"{cls_text}.from_config({args})" if from_config else f"{cls_text}({args})"
             yield self.report(model.call, self.message.format(
                 call=call, model=f"`{model.names[0]}` " if model.names else "", checkpoint=config.checkpoint,
-                other=other.label(), line=self.ctx.position(other.node).start.line, cls=cls_text),
+                other=other.label(), line=self.at(other.node, f"`{other.label()}` is loaded from_pretrained here"),
+                cls=cls_text),
                 data={"checkpoint": config.checkpoint})
 
 
@@ -607,7 +608,7 @@ class NumLabelsMismatch(Rule):
 
     code = "HF204"
     name = "num-labels-mismatch"
-    message = "`{call}` builds a head of {head} labels, but `{labels}` (line {line}) has {n}: training fails with " \
+    message = "`{call}` builds a head of {head} labels, but `{labels}` ({line}) has {n}: training fails with " \
               "`Target {last} is out of bounds` or learns the wrong classes; pass `num_labels=len({labels})` " \
               "(and `id2label`/`label2id`)"
 
@@ -726,7 +727,7 @@ class NumLabelsMismatch(Rule):
             func = model.call.func
             call = f"{dotted_name(func) or model.cls}('{ckpt}')"
             yield self.report(model.call, self.message.format(call=call, head=2, labels=name, n=n, last=n - 1,
-                                                              line=self.ctx.position(node).start.line),
+                                                              line=self.at(node, f"the {n} labels are defined here")),
                               data={"checkpoint": ckpt, "labels": n})
 
     def _label_sets(self, scope) -> list:

@@ -100,7 +100,7 @@ class _PooledVectorRule(Rule):
             if use is None:
                 continue
             what, where = use
-            line = self.ctx.position(where.node).start.line
+            line = self.at(where.site, f"used as a sentence embedding here: {what}")
             yield self.report(vec.node, self.message.format(expr=_short(self.ctx.module, vec.node), ckpt=ckpt,
                                                             use=what, line=line),
                               data={"checkpoint": ckpt, "pooling": "cls"})
@@ -141,7 +141,7 @@ class ClsTokenAsSentenceEmbedding(_PooledVectorRule):
 
     code = "HF401"
     name = "cls-token-as-sentence-embedding"
-    message = "`{expr}` takes the [CLS] vector of '{ckpt}' as a sentence embedding ({use}, line {line}); " \
+    message = "`{expr}` takes the [CLS] vector of '{ckpt}' as a sentence embedding ({use}, {line}); " \
               "a base encoder's [CLS] is not trained for similarity: use attention-masked mean pooling " \
               "or sentence-transformers"
     kind = "first_token"
@@ -348,7 +348,7 @@ class PoolerOutputAsSentenceEmbedding(_PooledVectorRule):
 
     code = "HF402"
     name = "pooler-output-as-sentence-embedding"
-    message = "`{expr}` (the pooler layer of '{ckpt}') is used as a sentence embedding ({use}, line {line}); " \
+    message = "`{expr}` (the pooler layer of '{ckpt}') is used as a sentence embedding ({use}, {line}); " \
               "it was trained for next-sentence prediction, not similarity: use attention-masked mean pooling " \
               "or sentence-transformers"
     kind = "pooler"
@@ -538,7 +538,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
 
     code = "HF403"
     name = "mean-pooling-without-attention-mask"
-    message = "`{expr}` averages padding positions too: the batch is padded (`padding={padding}` at line {line}), " \
+    message = "`{expr}` averages padding positions too: the batch is padded (`padding={padding}` at {line}), " \
               "so each vector depends on the rest of its batch; weight by the attention mask: " \
               "`(h * mask.unsqueeze(-1)).sum(1) / mask.sum(1, keepdim=True)`"
 
@@ -654,7 +654,7 @@ class MeanPoolingWithoutAttentionMask(Rule):
                 padding = padding_label(enc.padding)
                 if padding is None or isinstance(enc.text, Str):
                     continue
-                line = self.ctx.position(enc.call).start.line
+                line = self.at(enc.call, "the batch is padded here")
                 yield self.report(vec.node, self.message.format(expr=_short(self.ctx.module, vec.node),
                                                                 padding=padding, line=line))
                 break

@@ -108,7 +108,7 @@ class RightPaddingInBatchedGeneration(Rule):
 
     code = "HF601"
     name = "right-padding-in-batched-generation"
-    message = "`{call}` on a batch padded on the right (`padding={padding}` at line {line}; {why}): " \
+    message = "`{call}` on a batch padded on the right (`padding={padding}` at {line}; {why}): " \
               "a decoder-only model continues after the pad tokens; set `{tokenizer}.padding_side = \"left\"` " \
               "before tokenizing"
 
@@ -292,8 +292,8 @@ class RightPaddingInBatchedGeneration(Rule):
                 tok_label = dotted_name(enc.call.func.value) or tok.label()
             call_text = f"{dotted_name(site.node.func) or 'generate'}(...)"
             return self.report(site.node, self.message.format(
-                call=call_text, padding=padding, line=self.ctx.position(enc.call).start.line,
-                why=why.format(tokenizer=tok_label), tokenizer=tok_label),
+                call=call_text, padding=padding, line=self.at(enc.call, "the batch is padded here"),
+                why=why.replace("{tokenizer}", tok_label), tokenizer=tok_label),
                 data={"tokenizer_checkpoint": tok.checkpoint, "model_checkpoint": site.receiver.checkpoint})
         return None
 
@@ -315,7 +315,7 @@ class RightPaddingInBatchedGeneration(Rule):
             if not isinstance(loaded[0], Str):
                 return None
             if loaded[0].value == "right":
-                explicit_right = f"`padding_side=\"right\"` at line {self.ctx.position(loaded[1]).start.line}"
+                explicit_right = f"`padding_side=\"right\"` at {self.at(loaded[1], 'padding_side is set to right here')}"
             else:
                 left_at_load = True
         stores = [u for u in tok.uses if u.kind == "attr_store" and u.name == "padding_side"]
@@ -332,15 +332,15 @@ class RightPaddingInBatchedGeneration(Rule):
             last = dominating[-1]
             if last.value.value == "left":
                 return None
-            explicit_right = f"`padding_side = \"right\"` at line {self.ctx.position(last.node).start.line}"
+            explicit_right = f"`padding_side = \"right\"` at {self.at(last.node, 'padding_side is set to right here')}"
         elif left_at_load:
             return None
         partial_left = [u for u in before if u.value.value == "left" and u not in dominating]
         if explicit_right:
             return explicit_right
         if partial_left:
-            line = self.ctx.position(partial_left[-1].node).start.line
-            return f"the `padding_side = \"left\"` at line {line} is not on every path"
+            line = self.at(partial_left[-1].node, "padding_side is set to left here, on some paths only")
+            return f"the `padding_side = \"left\"` at {line} is not on every path"
         if self._default_side(tok, model) == "right":
             return "`{tokenizer}` pads on the right by default"
         return None
@@ -431,7 +431,7 @@ class PadTokenIsEosWithLmCollator(Rule):
 
     code = "HF602"
     name = "pad-token-is-eos-with-lm-collator"
-    message = "`{assignment}` with `DataCollatorForLanguageModeling(..., mlm=False)` (line {line}): the collator " \
+    message = "`{assignment}` with `DataCollatorForLanguageModeling(..., mlm=False)` ({line}): the collator " \
               "sets the labels of pad tokens to -100, so every EOS is ignored by the loss and the model never " \
               "learns to stop; use a distinct pad token"
 
@@ -607,7 +607,7 @@ class PadTokenIsEosWithLmCollator(Rule):
         return found
 
     def _report(self, node: cst.CSTNode, text: str, collator: HFObject) -> Report:
-        line = self.ctx.position(collator.call).start.line
+        line = self.at(collator.call, "the collator that masks pad labels is built here")
         return self.report(node, self.message.format(assignment=text, line=line))
 
 
@@ -1089,10 +1089,11 @@ class InferenceInTrainMode(Rule):
                 forward = use.kind == "call" or (use.kind == "method" and use.name in ("forward", "generate"))
                 if not forward or not use.context.grad_off:
                     continue
-                why = self._in_train_mode(model, use)
-                if why is None or (id(use.scope), why) in reported:
+                state = self._in_train_mode(model, use)
+                if state is None or (id(use.scope), id(state[1])) in reported:
                     continue
-                reported.add((id(use.scope), why))
+                why = state[0]
+                reported.add((id(use.scope), id(state[1])))
                 func = use.call.func
                 label = dotted_name(func.value if isinstance(func, cst.Attribute) and use.kind == "method" else func) \
                     or model.label()
@@ -1100,8 +1101,9 @@ class InferenceInTrainMode(Rule):
                 yield self.report(use.site, self.message.format(call=call, guard=use.context.grad_off, model=label,
                                                                 why=why))
 
-    def _in_train_mode(self, model: HFObject, forward: Use) -> Optional[str]:
-        """What left the model in training mode before ``forward``, or None when eval mode (or unknown)."""
+    def _in_train_mode(self, model: HFObject, forward: Use) -> Optional[tuple]:
+        """(what left the model in training mode before ``forward``, the node that did), or None when it is in eval
+        mode (or that is unknown)."""
         facts = self.ctx.facts
         scope = forward.scope
         if any("drop" in k for k, (v, _) in model.kwargs.items()
@@ -1137,19 +1139,21 @@ class InferenceInTrainMode(Rule):
                 return None
             if kind == "eval" and (dominates(cond, forward.cond) or dominates(cond, start[1])):
                 return None
-        line = self.ctx.position(start[3]).start.line
+        line = self.at(start[3], "the model is put in training mode here" if start[2] == "train" else
+                       "the model is built (in training mode) here")
         label = _receiver_text(start[3]) if start[2] == "train" else dotted_name(forward.call.func)
         if forward.kind == "method":
             label = _receiver_text(forward.call) if start[2] != "train" else label
         label = label or model.label()
         partial = [e for e in events if e[0] > start[0] and e[2] == "eval"]
-        since = f"`{label}.eval()` at line {self.ctx.position(partial[-1][3]).start.line} does not run on every path" \
+        since = f"`{label}.eval()` at {self.at(partial[-1][3], 'eval() runs on some paths only')} does not run on " \
+            "every path" \
             if partial else f"no `{label}.eval()` since"
         if start[2] == "train":
-            return f"`{label}.train()` at line {line}, {since}"
+            return f"`{label}.train()` at {line}, {since}", start[3]
         how = "from_config(...)" if model.call is not None and isinstance(model.call.func, cst.Attribute) \
             and model.call.func.attr.value == "from_config" else f"{dotted_name(model.call.func)}(config)"
-        return f"built with `{how}` at line {line}, {since}"
+        return f"built with `{how}` at {line}, {since}", start[3]
 
 
 _MODEL_CLASS = re.compile(r"\w*(Model|LMHeadModel|For[A-Z]\w*)")
@@ -1219,7 +1223,7 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
 
     code = "HF606"
     name = "chat-template-special-tokens-added-twice"
-    message = "`{call}` tokenizes the text `apply_chat_template(..., tokenize=False)` rendered at line {line}, which " \
+    message = "`{call}` tokenizes the text `apply_chat_template(..., tokenize=False)` rendered at {line}, which " \
               "already holds the template's special tokens: a second BOS is added; pass `add_special_tokens=False` " \
               "(or let `apply_chat_template` tokenize)"
 
@@ -1358,7 +1362,7 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
                     continue  # templates without BOS (Zephyr, TinyLlama, ChatML, Qwen) or unknown: one BOS is right
                 call = f"{dotted_name(site.node.func) or 'tokenizer'}(...)"
                 yield self.report(site.node, self.message.format(
-                    call=call, line=self.ctx.position(template.call).start.line))
+                    call=call, line=self.at(template.call, "the chat template is rendered to text here")))
 
     def _bound_texts(self, site: CallSite, scope) -> Optional[ChatTemplate]:
         """``texts = [tok.apply_chat_template(..., tokenize=False) for ...]`` then ``tok(texts)``."""
@@ -1418,7 +1422,7 @@ class GenerateWithoutAttentionMask(Rule):
 
     code = "HF608"
     name = "generate-without-attention-mask"
-    message = "`{call}` gets the ids of a batch padded with `padding={padding}` (line {line}) but no " \
+    message = "`{call}` gets the ids of a batch padded with `padding={padding}` ({line}) but no " \
               "`attention_mask`, and with the pad token equal to EOS it cannot be inferred: pad positions are " \
               "attended to; pass `attention_mask={mask}` or `**{enc}`"
 
@@ -1569,7 +1573,7 @@ class GenerateWithoutAttentionMask(Rule):
                 enc = value.encoding.names[0] if value.encoding.names else "enc"
                 yield self.report(call, self.message.format(
                     call=f"{dotted_name(call.func) or 'generate'}(...)", padding=padding,
-                    line=self.ctx.position(value.encoding.call).start.line, enc=enc,
+                    line=self.at(value.encoding.call, "the batch is padded here"), enc=enc,
                     mask=f"{enc}[\"attention_mask\"]" if value.encoding.names else "..."))
 
     @staticmethod
@@ -1620,7 +1624,7 @@ class ChatModelPromptWithoutTemplate(Rule):
 
     code = "HF610"
     name = "chat-model-prompt-without-template"
-    message = "`{call}` runs the chat model '{checkpoint}' on raw text (line {line}) without its chat template; " \
+    message = "`{call}` runs the chat model '{checkpoint}' on raw text ({line}) without its chat template; " \
               "format the prompt with `tokenizer.apply_chat_template(messages, add_generation_prompt=True)`"
     default_enabled = False
 
@@ -1744,7 +1748,7 @@ class ChatModelPromptWithoutTemplate(Rule):
                         continue
                     yield self.report(site.node, self.message.format(
                         call=f"{dotted_name(site.node.func) or 'generate'}(...)", checkpoint=checkpoint,
-                        line=self.ctx.position(enc.call).start.line))
+                        line=self.at(enc.call, "the raw text is tokenized here")))
 
     def _templated(self, enc) -> bool:
         """The text carries a prompt format: rendered by a template, or written by hand with role markers (in the

@@ -90,7 +90,7 @@ class LabelsIncludePadding(Rule):
 
     code = "HF605"
     name = "labels-include-padding"
-    message = "`{labels}` holds the ids of a batch padded with `padding={padding}` (line {line}): the loss is " \
+    message = "`{labels}` holds the ids of a batch padded with `padding={padding}` ({line}): the loss is " \
               "computed on every pad position; set them to -100 first ({fix})"
 
     VALID = [
@@ -312,7 +312,7 @@ class LabelsIncludePadding(Rule):
         enc_name = enc.names[0] if enc.names else "enc"
         fix = f"`labels[{enc_name}[\"attention_mask\"] == 0] = -100`" if field is not None else \
             "replace `tokenizer.pad_token_id` by -100 in `labels`, or leave padding to `DataCollatorForSeq2Seq`"
-        message = self.message.format(labels=labels, padding=padding, line=self.ctx.position(enc.call).start.line,
+        message = self.message.format(labels=labels, padding=padding, line=self.at(enc.call, "the batch is padded here"),
                                       fix=fix)
         if field is None:
             message = message.replace(f"`{labels}` holds", labels[0].upper() + labels[1:] + " hold", 1)

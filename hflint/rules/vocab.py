@@ -125,12 +125,12 @@ class AddTokensWithoutResize(Rule):
 
     code = "HF301"
     name = "add-tokens-without-resize"
-    message = "`{tokenizer}.{method}(...)` adds tokens but `{model}` (line {line}) is not resized {when}; " \
+    message = "`{tokenizer}.{method}(...)` adds tokens but `{model}` ({line}) is not resized {when}; " \
               "call `{model}.resize_token_embeddings(len({tokenizer}))`"
     # A tokenizer changed or a model made by one of the file's functions (`Use.via`, `HFObject.via`).
-    message_via_add = "`{via}(...)` adds tokens to `{tokenizer}` (`{method}` at line {inner}) but `{model}` " \
-                      "(line {line}) is not resized {when}; call `{model}.resize_token_embeddings(len({tokenizer}))`"
-    message_via_model = "`{tokenizer}.{method}(...)` adds tokens but the model `{via}()` builds (line {line}) is " \
+    message_via_add = "`{via}(...)` adds tokens to `{tokenizer}` (`{method}` at {inner}) but `{model}` " \
+                      "({line}) is not resized {when}; call `{model}.resize_token_embeddings(len({tokenizer}))`"
+    message_via_model = "`{tokenizer}.{method}(...)` adds tokens but the model `{via}()` builds ({line}) is " \
                         "not resized {when}; resize it in `{via}` before it is returned: " \
                         "`model.resize_token_embeddings(len({tokenizer}))`"
     fixable = "unsafe"
@@ -461,8 +461,11 @@ class AddTokensWithoutResize(Rule):
                 if missed:
                     report = missed[0][1]
                     if len(missed) > 1:
-                        lines = ", ".join(str(self.ctx.position(u.call).start.line) for u, _ in missed[1:])
-                        report.message += f" (tokens are also added at line {lines})"
+                        refs = []
+                        for u, _ in missed[1:]:
+                            refs.append(f"{{@{len(report.related)}}}")
+                            report.related.append((u.site, "tokens are also added here"))
+                        report.message += f" (tokens are also added at {', '.join(refs)})"
                     self._add_resize_fix(report, model, missed[-1][0])
                     yield report
                     break
@@ -487,19 +490,21 @@ class AddTokensWithoutResize(Rule):
                 continue
             if site.name == "resize_token_embeddings" and resize_runs_after(site.cond, add.cond, guard):
                 return None
+        line = self.at(model.node, "the model is loaded here")
         if first_use is None:
             when = "afterwards"
         else:
-            when = f"before {first_use[1]} (line {self.ctx.position(first_use[2]).start.line})"
+            note = first_use[1].replace("it is", "the model is", 1) + " here"
+            when = f"before {first_use[1]} ({self.at(first_use[2], note)})"
         tok_label = _label(add.call.func.value) if isinstance(add.call.func, cst.Attribute) and not add.via \
             else tok.label()
         model_label = model.names[0] if model.names else "model"
-        line = self.ctx.position(model.node).start.line
         fields = dict(tokenizer=tok_label, method=add.name, model=model_label, line=line, when=when)
         if model.via and not model.names:
             message = self.message_via_model.format(via=model.via, **fields)
         elif add.via:
-            message = self.message_via_add.format(via=add.via, inner=self.ctx.position(add.call).start.line, **fields)
+            message = self.message_via_add.format(via=add.via, inner=self.at(add.call, "the tokens are added here"),
+                                                  **fields)
         else:
             message = self.message.format(**fields)
         return self.report(add.site, message,
@@ -574,7 +579,7 @@ class ResizeToWrongSize(Rule):
 
     code = "HF302"
     name = "resize-to-wrong-size"
-    message = "`resize_token_embeddings({arg})` after tokens were added at line {line}: {why}; use `len({tokenizer})`"
+    message = "`resize_token_embeddings({arg})` after tokens were added at {line}: {why}; use `len({tokenizer})`"
     fixable = "safe"
 
     VALID = [
@@ -700,21 +705,22 @@ class ResizeToWrongSize(Rule):
                     continue
                 value = facts.value_of(arg.value)
                 use, tok = prior[-1]
-                line = self.ctx.position(use.call).start.line
                 if isinstance(arg.value, cst.Attribute) and arg.value.attr.value == "vocab_size" \
                         and isinstance(facts.value_of(arg.value.value), HFObject) \
                         and facts.value_of(arg.value.value).role == "tokenizer":
                     tok_text = self.ctx.module.code_for_node(arg.value.value)
                     yield self.report(
                         arg.value,
-                        self.message.format(arg=self.ctx.module.code_for_node(arg.value), line=line,
+                        self.message.format(arg=self.ctx.module.code_for_node(arg.value),
+                                            line=self.at(use.call, "the tokens are added here"),
                                             why="`vocab_size` excludes added tokens", tokenizer=tok_text),
                         replacements=[Replacement(arg.value, f"len({tok_text})")],
                         fix_message=f"Use `len({tok_text})`")
                 elif isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool):
                     yield self.report(
                         arg.value,
-                        self.message.format(arg=self.ctx.module.code_for_node(arg.value), line=line,
+                        self.message.format(arg=self.ctx.module.code_for_node(arg.value),
+                                            line=self.at(use.call, "the tokens are added here"),
                                             why="a hard-coded size goes stale when tokens change",
                                             tokenizer=_label(use.call.func.value)))
 
