@@ -6,6 +6,7 @@ or internal error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import traceback
@@ -140,6 +141,8 @@ def check(args: argparse.Namespace) -> int:
     settings = load_settings(Path(first), Path(args.config) if args.config else None, args.no_config)
     settings = settings.with_cli(args.select, args.extend_select, args.ignore, args.target_transformers,
                                  args.exclude, args.extend_exclude, args.force_exclude)
+    if args.verify and not (args.fix or args.diff):
+        settings = dataclasses.replace(settings, verify=True)
     check_usage(args, settings)
 
     findings: list[Finding] = []
@@ -195,6 +198,17 @@ def verify_with_local_files(findings: list[Finding], quiet: bool) -> list[Findin
     from .runtime.static_verify import NOT_VERIFIABLE, classify
 
     marked = classify(findings)
+    # Candidates only local files can decide (two local folders, a folder's saved padding side) are findings only
+    # when confirmed; the others are said on stderr when they could not be verified, and dropped.
+    latent = [f for f in marked if f.data.get("latent")]
+    marked = [f for f in marked if not f.data.get("latent") or f.data["verification"]["status"] == "confirmed"]
+    if not quiet:
+        undecided = [f for f in latent if f.data["verification"]["status"] == NOT_VERIFIABLE]
+        if undecided:
+            print(f"hflint: --verify: {len(undecided)} candidate(s) static analysis cannot decide could not be "
+                  "verified either:", file=sys.stderr)
+            for f in undecided:
+                print(f"  {f.filename}:{location(f)}: {f.code} {f.data['verification']['detail']}", file=sys.stderr)
     if not quiet:
         counts = verification_counts(marked)
         unverified = [f for f in marked if f.data["verification"]["status"] == NOT_VERIFIABLE]

@@ -46,6 +46,8 @@ class Settings:
     extend_exclude: list[str] = field(default_factory=list)
     force_exclude: bool = False
     root: Optional[Path] = None  # the folder of the pyproject.toml the settings came from
+    # `hflint check --verify`: also report the candidates that only local files can decide (Report.latent)
+    verify: bool = False
 
     def is_enabled(self, code: str, default_enabled: bool, filename: Optional[str] = None) -> bool:
         """Whether ``code`` is reported for ``filename``. HF000 (a file that was not analysed) is reported whatever is

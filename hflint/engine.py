@@ -286,7 +286,7 @@ def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_pars
     for rule in rules:
         start = time.perf_counter()
         try:
-            produced = [_to_finding(ctx, rule, rep) for rep in rule.check()]
+            produced = [_to_finding(ctx, rule, rep) for rep in rule.check() if settings.verify or not rep.latent]
             result.seconds[rule.code] = time.perf_counter() - start
         except Exception as exc:  # noqa: BLE001 - contain the rule, keep the others
             findings.append(Finding(filename, 1, 0, INTERNAL,
@@ -319,8 +319,9 @@ def _to_finding(ctx: FileContext, rule: Rule, report) -> Finding:
     related = tuple(Related(r.start.line, r.start.column, note)
                     for node, note in report.related for r in [ctx.position(node)])
     message = render_message(report.message, related)
+    data = {**report.data, "latent": True} if report.latent else report.data
     return Finding(ctx.filename, rng.start.line, rng.start.column, rule.code, message, name=rule.name,
-                   end_line=rng.end.line, end_column=rng.end.column, fix=fix, data=report.data, related=related,
+                   end_line=rng.end.line, end_column=rng.end.column, fix=fix, data=data, related=related,
                    template=report.message if related else "")
 
 

@@ -64,6 +64,9 @@ class Report:
     fix_message: str = ""
     data: dict = field(default_factory=dict)  # structured facts for `hflint check --verify`
     related: list = field(default_factory=list)  # [(node, note)], the places {@k} refers to
+    # A candidate static analysis cannot decide (two local folders that may hold one vocabulary): reported only by
+    # `hflint check --verify`, which keeps it when the local files confirm it.
+    latent: bool = False
 
 
 class Rule:

@@ -1,6 +1,7 @@
 """HF1xx — checkpoints: what a tokenizer and a model are loaded from."""
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -26,6 +27,13 @@ def vocabulary_mismatch(a: str, b: str) -> Optional[tuple[str, str]]:
     return fa, fb
 
 
+def local_folders_differ(a: str, b: str) -> bool:
+    """Two checkpoints, at least one a local folder, that are not the same folder: statically unknown."""
+    if not (knowledge.is_local_path(a) or knowledge.is_local_path(b)):
+        return False
+    return os.path.normpath(os.path.expanduser(a)) != os.path.normpath(os.path.expanduser(b))
+
+
 class TokenizerModelCheckpointMismatch(Rule):
     """A tokenizer and the model it feeds are loaded from checkpoints with different vocabularies.
 
@@ -35,7 +43,9 @@ class TokenizerModelCheckpointMismatch(Rule):
     reports when their checkpoints resolve to different vocabularies. Aliases of one checkpoint
     (`bert-base-uncased` / `google-bert/bert-base-uncased`) and checkpoints known to share a
     vocabulary (`distilbert-base-uncased` with `bert-base-uncased`, `gpt2` sizes and `distilgpt2`)
-    are fine; checkpoints hflint cannot resolve (`args.model_name`) are never reported.
+    are fine; checkpoints hflint cannot resolve (`args.model_name`) are never reported. Two different local
+    folders (or a folder and a hub id) may hold one vocabulary: `hflint check --verify` compares their
+    tokenizer files and reports them only when they differ.
 
     ## Why is this bad?
     Token ids mean nothing outside their vocabulary: the model sees other words than the text
@@ -140,6 +150,13 @@ class TokenizerModelCheckpointMismatch(Rule):
             other = AutoTokenizer.from_pretrained(MODELS[0])
             other_model = AutoModelForMaskedLM.from_pretrained(MODELS[0])
             out = other_model(**other(["x"], return_tensors="pt"))
+        """),
+        Valid("""
+            # two local folders may hold one vocabulary: only `hflint check --verify` compares their files
+            from transformers import AutoModel, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("./tokenizer")
+            model = AutoModel.from_pretrained("./checkpoints/step-1000")
+            out = model(**tokenizer(["x"], return_tensors="pt"))
         """),
         Valid("""
             # a checkpoint that is a parameter of the function stays unknown when the call does not say it
@@ -259,6 +276,8 @@ class TokenizerModelCheckpointMismatch(Rule):
                 continue
             families = vocabulary_mismatch(tok.checkpoint, model.checkpoint)
             if families is None:
+                if local_folders_differ(tok.checkpoint, model.checkpoint):
+                    yield self._latent(tok, model)
                 continue
             tok_line = self.ctx.position(tok.node).start.line
             model_line = self.ctx.position(model.node).start.line
@@ -286,6 +305,16 @@ class TokenizerModelCheckpointMismatch(Rule):
         line_m = self.ctx.position(model[1]).start.line
         later = tok[1] if line_t >= line_m else model[1]
         yield self._report(later, tok[0].value, tok[1], model[0].value, model[1], families)
+
+    def _latent(self, tok: HFObject, model: HFObject) -> Report:
+        """Two checkpoints of which at least one is a local folder: they may hold one vocabulary, so only
+        ``hflint check --verify`` (which compares their tokenizer files) reports them."""
+        later = model if model.seq >= tok.seq else tok
+        message = (f"tokenizer from '{tok.checkpoint}' ({self.at(tok.node, 'the tokenizer is loaded here')}) feeds a "
+                   f"model from '{model.checkpoint}' ({self.at(model.node, 'the model is loaded here')}): local "
+                   "folders whose vocabularies differ; load both from the same checkpoint")
+        return self.report(later.node, message, latent=True,
+                           data={"tokenizer_checkpoint": tok.checkpoint, "model_checkpoint": model.checkpoint})
 
     def _report(self, node, tok_ckpt, tok_node, model_ckpt, model_node, families) -> Report:
         tok_line = self.at(tok_node, f"the tokenizer is loaded from '{tok_ckpt}' here")

@@ -22,6 +22,9 @@ _RIGHT_PADDING_TOKENIZER = re.compile(r"(GPT2|GPTNeoX|Qwen2|CodeGen)Tokenizer(Fa
 _RIGHT_PADDING_FAMILIES = frozenset({"gpt2", "gpt-neox", "qwen2"})
 _RIGHT_PADDING_ARCHS = frozenset({"gpt2", "gptneo", "gptneox", "gptj", "qwen2", "codegen"})
 
+# The padding side a tokenizer loaded from a local folder saved in its tokenizer_config.json: unknown statically.
+_SAVED_SIDE = "`{tokenizer}` pads as '{checkpoint}' saved it: on the right"
+
 # Callees a tokenizer or model can be handed to without its padding side or train/eval mode changing.
 _HARMLESS_PREFIXES = ("transformers.", "trl.", "peft.", "torch.", "datasets.", "numpy.", "logging.", "logger.")
 _HARMLESS_CALLEES = frozenset({"print", "len", "isinstance", "type", "id", "repr", "str", "getattr", "hasattr",
@@ -184,6 +187,14 @@ class RightPaddingInBatchedGeneration(Rule):
             batch = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
             loss = model(**batch, labels=batch["input_ids"]).loss
         """),
+        Valid("""
+            # a tokenizer saved in a local folder pads as its tokenizer_config.json says: `--verify` reads it
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("./outputs/sft-model")
+            model = AutoModelForCausalLM.from_pretrained("./outputs/sft-model")
+            batch = tokenizer(["a", "b c"], padding=True, return_tensors="pt")
+            out = model.generate(**batch, max_new_tokens=8)
+        """),
     ]
     INVALID = [
         Invalid("""
@@ -291,10 +302,13 @@ class RightPaddingInBatchedGeneration(Rule):
                     "__call__", "batch_encode_plus", "encode_plus", "pad"):
                 tok_label = dotted_name(enc.call.func.value) or tok.label()
             call_text = f"{dotted_name(site.node.func) or 'generate'}(...)"
+            saved = why == _SAVED_SIDE  # a local folder: its tokenizer_config.json decides (hflint check --verify)
             return self.report(site.node, self.message.format(
                 call=call_text, padding=padding, line=self.at(enc.call, "the batch is padded here"),
-                why=why.replace("{tokenizer}", tok_label), tokenizer=tok_label),
-                data={"tokenizer_checkpoint": tok.checkpoint, "model_checkpoint": site.receiver.checkpoint})
+                why=why.replace("{tokenizer}", tok_label).replace("{checkpoint}", tok.checkpoint or ""),
+                tokenizer=tok_label), latent=saved,
+                data={"tokenizer_checkpoint": tok.checkpoint, "model_checkpoint": site.receiver.checkpoint,
+                      "padding_side": "saved" if saved else "right"})
         return None
 
     def _right_padded(self, tok: HFObject, enc: Encoding, model: HFObject) -> Optional[str]:
@@ -341,9 +355,10 @@ class RightPaddingInBatchedGeneration(Rule):
         if partial_left:
             line = self.at(partial_left[-1].node, "padding_side is set to left here, on some paths only")
             return f"the `padding_side = \"left\"` at {line} is not on every path"
-        if self._default_side(tok, model) == "right":
+        side = self._default_side(tok, model)
+        if side == "right":
             return "`{tokenizer}` pads on the right by default"
-        return None
+        return _SAVED_SIDE if side == "saved" else None
 
     @staticmethod
     def _default_side(tok: HFObject, model: HFObject) -> Optional[str]:
@@ -354,7 +369,7 @@ class RightPaddingInBatchedGeneration(Rule):
         checkpoint = tok.checkpoint if tok.checkpoint is not None else model.checkpoint
         if checkpoint is not None:
             if knowledge.is_local_path(checkpoint):
-                return None
+                return "saved" if tok.checkpoint and tok.origin == "from_pretrained" else None
             family = knowledge.family_of(checkpoint)
             return "right" if family in _RIGHT_PADDING_FAMILIES else None
         return "right" if model.arch in _RIGHT_PADDING_ARCHS else None

@@ -98,7 +98,25 @@ def _verify_pooling(f: Finding) -> Verdict:
     return CONFIRMED, f"`{checkpoint}`'s pooling config says {mode} pooling"
 
 
+def _verify_padding_side(f: Finding) -> Verdict:
+    """HF601 for a tokenizer loaded from a local folder: the ``padding_side`` its tokenizer_config.json saved."""
+    if f.data.get("padding_side") != "saved":
+        return NOT_VERIFIABLE, "no local-file check exists for this HF601 finding"
+    checkpoint = f.data.get("tokenizer_checkpoint")
+    folder = local_files.resolve_checkpoint(checkpoint) if checkpoint else None
+    config = local_files.read_tokenizer_config(folder)
+    if config is None:
+        return NOT_VERIFIABLE, f"no tokenizer_config.json for `{checkpoint}` in a local folder or the local cache"
+    side = config.get("padding_side")
+    if side == "left":
+        return WITHDRAWN, f"`{checkpoint}`'s tokenizer_config.json sets padding_side='left'"
+    if side == "right":
+        return CONFIRMED, f"`{checkpoint}`'s tokenizer_config.json sets padding_side='right'"
+    return NOT_VERIFIABLE, f"`{checkpoint}`'s tokenizer_config.json does not say its padding side"
+
+
 _VERIFIERS = {
+    "HF601": _verify_padding_side,
     "HF101": _verify_tokenizer_pair,
     "HF201": _verify_config_field,
     "HF202": _verify_config_field,

@@ -66,3 +66,64 @@ def test_verify_confirms_a_real_change_and_says_what_it_could_not_check(ckpts, h
     (tmp_path / "hub" / "models--acme--tiny-bert").rename(tmp_path / "hub" / "gone")
     kept, stderr = _check(tmp_path, saved * 2, "--verify")
     assert [f["code"] for f in kept] == ["HF201"] and "could not be verified" in stderr and "acme/tiny-bert" in stderr
+
+
+# --- candidates only local files can decide (two local folders, a folder's saved padding side) --------
+
+PAIR = '''from transformers import AutoModel, AutoTokenizer
+tokenizer = AutoTokenizer.from_pretrained("{tok}")
+model = AutoModel.from_pretrained("{model}")
+out = model(**tokenizer(["hello world"], return_tensors="pt"))
+'''
+
+
+def _pair(tmp_path, tok, model, *flags):
+    script = tmp_path / "pair.py"
+    script.write_text(PAIR.format(tok=tok, model=model))
+    proc = subprocess.run([sys.executable, "-m", "hflint", "check", "--no-config", "--format", "json", *flags,
+                           str(script)], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return json.loads(proc.stdout), proc.stderr
+
+
+def test_two_local_folders_are_silent_statically_and_compared_by_verify(ckpts, tmp_path):
+    same, other = ckpts["bert"], ckpts["roberta"]
+    assert _pair(tmp_path, same, other)[0] == []  # statically: the folders may hold one vocabulary
+    [finding], _ = _pair(tmp_path, same, other, "--verify")
+    assert finding["code"] == "HF101" and finding["verification"]["status"] == "confirmed"
+    assert "different vocabularies" in finding["verification"]["detail"]
+    copy = tmp_path / "bert-copy"
+    import shutil
+
+    shutil.copytree(same, copy)
+    assert _pair(tmp_path, same, copy, "--verify")[0] == []  # identical vocabularies: nothing to report
+    findings, stderr = _pair(tmp_path, same, tmp_path / "missing-folder", "--verify")
+    assert findings == [] and "could not be verified either" in stderr and "HF101" in stderr
+
+
+GENERATE = '''from transformers import AutoModelForCausalLM, AutoTokenizer
+tokenizer = AutoTokenizer.from_pretrained("{folder}")
+tokenizer.pad_token = tokenizer.eos_token
+model = AutoModelForCausalLM.from_pretrained("{folder}")
+batch = tokenizer(["hello", "hello world"], padding=True, return_tensors="pt")
+out = model.generate(**batch, max_new_tokens=5)
+'''
+
+
+def test_a_local_folders_saved_padding_side_is_read_by_verify(ckpts, tmp_path):
+    import shutil
+
+    for side, expected in (("right", ["HF601"]), ("left", [])):
+        folder = tmp_path / f"gpt2-{side}"
+        shutil.copytree(ckpts["gpt2"], folder)
+        config_path = folder / "tokenizer_config.json"
+        config = json.loads(config_path.read_text())
+        config["padding_side"] = side
+        config_path.write_text(json.dumps(config))
+        script = tmp_path / f"gen_{side}.py"
+        script.write_text(GENERATE.format(folder=folder))
+        run = [sys.executable, "-m", "hflint", "check", "--no-config", "--format", "json", str(script)]
+        static = json.loads(subprocess.run(run, capture_output=True, text=True, timeout=120).stdout)
+        assert [f["code"] for f in static] == []  # the saved side is unknown statically
+        verified = json.loads(subprocess.run(run + ["--verify"], capture_output=True, text=True, timeout=120).stdout)
+        assert [f["code"] for f in verified] == expected
