@@ -199,23 +199,18 @@ def verify_with_local_files(findings: list[Finding], quiet: bool) -> list[Findin
 
     marked = classify(findings)
     # Candidates only local files can decide (two local folders, a folder's saved padding side) are findings only
-    # when confirmed; the others are said on stderr when they could not be verified, and dropped.
-    latent = [f for f in marked if f.data.get("latent")]
+    # when confirmed; the ones that could not be verified are listed with the others, and dropped.
+    undecided = [f for f in marked if f.data.get("latent") and f.data["verification"]["status"] == NOT_VERIFIABLE]
     marked = [f for f in marked if not f.data.get("latent") or f.data["verification"]["status"] == "confirmed"]
     if not quiet:
-        undecided = [f for f in latent if f.data["verification"]["status"] == NOT_VERIFIABLE]
-        if undecided:
-            print(f"hflint: --verify: {len(undecided)} candidate(s) static analysis cannot decide could not be "
-                  "verified either:", file=sys.stderr)
-            for f in undecided:
-                print(f"  {f.filename}:{location(f)}: {f.code} {f.data['verification']['detail']}", file=sys.stderr)
-    if not quiet:
         counts = verification_counts(marked)
-        unverified = [f for f in marked if f.data["verification"]["status"] == NOT_VERIFIABLE]
+        unverified = [f for f in marked if f.data["verification"]["status"] == NOT_VERIFIABLE] + undecided
         print(f"hflint: --verify: {counts['confirmed']} confirmed, {counts['withdrawn']} withdrawn, "
-              f"{counts['not verifiable']} could not be verified" + (":" if unverified else ""), file=sys.stderr)
+              f"{len(unverified)} could not be verified" + (":" if unverified else ""), file=sys.stderr)
         for f in unverified:
-            print(f"  {f.filename}:{location(f)}: {f.code} {f.data['verification']['detail']}", file=sys.stderr)
+            candidate = " (a candidate static analysis cannot decide)" if f.data.get("latent") else ""
+            print(f"  {f.filename}:{location(f)}: {f.code}{candidate} {f.data['verification']['detail']}",
+                  file=sys.stderr)
     return marked
 
 

@@ -197,6 +197,7 @@ def _lint_text(text: str, filename: str, settings: Settings, tree: Optional[ast.
         candidates = [r for r in candidates if not r.code.startswith(tuple(exempt))]
     if not candidates:
         return result
+    features = None
     if tree is not None:
         try:
             features = scan(tree)
@@ -207,7 +208,8 @@ def _lint_text(text: str, filename: str, settings: Settings, tree: Optional[ast.
             candidates = [r for r in candidates if r.may_match(features)]
             if not candidates:
                 return result
-    return _lint_parsed(text, filename, settings, candidates, apply_noqa, report_parse_errors, result)
+    mutated = frozenset(features.mutated_names) if features is not None else frozenset()
+    return _lint_parsed(text, filename, settings, candidates, apply_noqa, report_parse_errors, result, mutated)
 
 
 def _ast_tree(text: str, filename: str) -> tuple[Optional[ast.AST], Optional[BaseException]]:
@@ -240,7 +242,8 @@ def _report_if_unparsable(text: str, filename: str, error: Optional[BaseExceptio
     return result
 
 
-def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_parse_errors, result) -> Result:
+def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_parse_errors, result,
+                 mutated: frozenset = frozenset()) -> Result:
     import libcst as cst
 
     from .analysis.analyzer import Analyzer
@@ -262,7 +265,7 @@ def _lint_parsed(text, filename, settings, rule_classes, apply_noqa, report_pars
         return result
     result.parsed = True
     result.seconds["parse"] = time.perf_counter() - start
-    analyzer = Analyzer(module)
+    analyzer = Analyzer(module, mutated=mutated)
     ctx = FileContext(filename, module, Facts(analyzer), settings)
     ctx.lines = _LINE_BREAK.split(text)
     rules = [cls(ctx) for cls in rule_classes]

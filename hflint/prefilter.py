@@ -39,6 +39,9 @@ class Features:
     non_ascii_strings: bool = False  # a str constant with a non-ASCII character (text in another script)
     unpacks_call: bool = False  # `a, b = f(...)`: the second name may be a base model's pooler output
     class_bases: dict = field(default_factory=dict)  # the file's classes: name -> last names of their bases
+    # Names of containers the file changes (`CFG["model"] = ...`, `CFG.update(...)`, `MODELS.append(...)`): their
+    # literal contents are not what a later read sees.
+    mutated_names: set = field(default_factory=set)
 
     def base_names(self, name: str) -> list:
         """``name`` and, for a class of this file, the names of its bases, transitively (``FocalTrainer`` ->
@@ -50,6 +53,10 @@ class Features:
                 found.append(n)
                 todo.extend(self.class_bases.get(n, ()))
         return found
+
+
+_MUTATING_METHODS = frozenset({"update", "append", "extend", "insert", "pop", "popitem", "setdefault", "clear",
+                               "remove", "__setitem__", "__delitem__", "sort", "reverse"})
 
 
 def _name_of(node: ast.AST):
@@ -70,7 +77,10 @@ def _stringy(node: ast.AST, names: set) -> bool:
     if t is ast.Name or t is ast.Attribute:
         return _name_of(node) in names
     if t is ast.Subscript:
-        return _name_of(node.value) in names
+        root = node.value
+        while type(root) is ast.Subscript:
+            root = root.value
+        return _name_of(root) in names
     if t in (ast.List, ast.Tuple, ast.Set):
         return any(_stringy(e, names) for e in node.elts)
     if t is ast.Dict:
@@ -103,6 +113,8 @@ def scan(tree: ast.AST) -> Features:
             fn = node.func
             if type(fn) is ast.Attribute:
                 calls.add(fn.attr)
+                if fn.attr in _MUTATING_METHODS and type(fn.value) is ast.Name:
+                    f.mutated_names.add(fn.value.id)
                 if fn.attr == "from_pretrained":
                     f.from_pretrained += 1
                     arg = node.args[0] if node.args else next(
@@ -143,6 +155,8 @@ def scan(tree: ast.AST) -> Features:
                     if type(target) in (ast.Tuple, ast.List) and type(node.value) in (ast.Tuple, ast.List) \
                             and len(target.elts) == len(node.value.elts):
                         assigned.extend((_name_of(a), b) for a, b in zip(target.elts, node.value.elts) if _name_of(a))
+                    elif type(target) in (ast.Tuple, ast.List):  # a, b = PAIR: each may be one of its strings
+                        assigned.extend((_name_of(a), node.value) for a in target.elts if _name_of(a))
                     name = _name_of(target)
                     if name:
                         assigned.append((name, node.value))
@@ -151,6 +165,12 @@ def scan(tree: ast.AST) -> Features:
                             if called:
                                 call_bindings.append((name, called))
         elif t is ast.Subscript:
+            if type(node.ctx) is not ast.Load:
+                root = node.value
+                while type(root) is ast.Subscript:
+                    root = root.value
+                if type(root) is ast.Name:
+                    f.mutated_names.add(root.id)
             s = node.slice
             if type(s) is ast.Tuple and len(s.elts) >= 2:
                 a, b = s.elts[0], s.elts[1]

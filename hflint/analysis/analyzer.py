@@ -33,9 +33,11 @@ class Analyzer(Evaluator, HFObjects, Summaries):
     it records uses only on what it makes itself (and on its parameters); uses of outer objects are kept in
     ``outer_uses`` instead of being added to them."""
 
-    def __init__(self, module: cst.Module, *, summaries: Optional[dict] = None, scratch: bool = False):
+    def __init__(self, module: cst.Module, *, summaries: Optional[dict] = None, scratch: bool = False,
+                 mutated: frozenset = frozenset()):
         self.module = module
         self.scratch = scratch
+        self.mutated = mutated  # names of containers the file changes: their literal items are unknown
         self.seq = 0
         self.module_scope = Scope("module", "<module>", module, None)
         self.scope = self.module_scope

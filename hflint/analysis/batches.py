@@ -52,7 +52,7 @@ def is_batch(enc: Encoding) -> bool:
         name = node.value if isinstance(node, cst.Name) else node.attr.value
         if _SINGULAR_NAME.match(name):
             return False
-        for binding in _bindings(enc.scope, name) if isinstance(node, cst.Name) else ():
+        for binding in _bindings(enc.call_scope, name) if isinstance(node, cst.Name) else ():
             value = getattr(binding.node, "value", None)
             if isinstance(value, (cst.ListComp, cst.List)):
                 return len(value.elements) != 1 if isinstance(value, cst.List) else True

@@ -12,7 +12,7 @@ from typing import Any, Optional
 from ..lazy_libcst import cst
 
 from .scopes import CallSite, dotted_name
-from .values import (UNKNOWN, VERSION, VERSION_TEST, ClassRef, Const, Dict, Encoding, Field, FuncRef, Hidden, HFObject,
+from .values import (UNKNOWN, VERSION, VERSION_TEST, ChatTemplate, ClassRef, Const, Dict, Encoding, Field, FuncRef, Hidden, HFObject,
                      Instance, Output, Param, QName, SelfRef, Seq, Str, Tracked, Value, VersionTest, VersionValue,
                      same_value)
 from .contexts import VERSION_FLAG_NAME, VERSION_PARSERS
@@ -212,6 +212,8 @@ class Evaluator:
             return self._field_slice(node, base, indices)
         if isinstance(base, VersionValue):
             return VERSION
+        if isinstance(base, (Dict, Seq)) and self._mutated(node):
+            return UNKNOWN  # CFG["model"] = args.model somewhere: the literal is not what every read sees
         if isinstance(base, Dict) and len(indices) == 1 and isinstance(indices[0], Str):
             return base.get(indices[0].value) or UNKNOWN
         if isinstance(base, Seq) and len(indices) == 1 and isinstance(indices[0], Const) \
@@ -252,6 +254,12 @@ class Evaluator:
             if kind:
                 return self._hidden(node, kind, output)
         return UNKNOWN
+
+    def _mutated(self, node: cst.Subscript) -> bool:
+        root = node.value
+        while isinstance(root, cst.Subscript):
+            root = root.value
+        return isinstance(root, cst.Name) and root.value in self.mutated
 
     def _slice_value(self, el: cst.SubscriptElement) -> Any:
         s = el.slice
@@ -321,8 +329,8 @@ class Evaluator:
                 return VERSION_TEST if method in ("startswith", "endswith") else VERSION
             self._use(receiver, "method", node, name=method, call=node)
             return self._method_result(node, receiver, method, args)
-        if isinstance(receiver, Param):
-            self._use(receiver, "method", node, name=method, call=node)
+        if isinstance(receiver, Param):  # in a summary: what the function does to what it is given
+            self._use(receiver, "method", node, name=method, call=node, value=args[0][1] if args else UNKNOWN)
             return UNKNOWN
         if isinstance(callee, Tracked):
             self._use(callee, "call", node, call=node)
@@ -345,7 +353,7 @@ class Evaluator:
                 and isinstance(func.value, cst.Name) and args:
             # embeddings.append(vec): the container now holds vec
             self._use(args[0][1], "append", node, name=func.value.value, call=node)
-            if isinstance(args[0][1], Hidden):
+            if isinstance(args[0][1], (Hidden, ChatTemplate)):  # the list now holds such values
                 self.bind(func.value.value, args[0][1], node)
         return UNKNOWN
 

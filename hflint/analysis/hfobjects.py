@@ -174,19 +174,26 @@ class UserClass:
 
 
 def user_class(ref: ClassRef) -> Optional[UserClass]:
-    """The transformers class a class of this file derives from, or None (see ``UserClass``)."""
+    """The transformers class a class of this file derives from, or None (see ``UserClass``). Fields the classes on
+    the way declare (``lora_rank: int = 8`` in a ``@dataclass`` subclass of ``TrainingArguments``) are accepted
+    keywords too."""
     scope, seen = ref.scope, set()
     init: Optional[cst.FunctionDef] = None
+    fields: set = set()
     while scope is not None and id(scope) not in seen:
         seen.add(id(scope))
         if init is None:
             init = next((b.node for b in scope.bindings.get("__init__", ()) if isinstance(b.node, cst.FunctionDef)),
                         None)
+        fields.update(name for name, bindings in scope.bindings.items()
+                      if any(isinstance(b.node, cst.AnnAssign) for b in bindings))
         nxt = None
         for value in scope.base_values:
             export = export_name(value.qualname) if isinstance(value, QName) else None
             if export and classify(export).role != "other":
                 params, kwargs = _init_signature(init)
+                if init is None and fields:  # a dataclass: the generated __init__ takes the fields and the base's
+                    params, kwargs = frozenset(fields), True
                 return UserClass(ref.scope.name, value.qualname, params, kwargs)
             if isinstance(value, ClassRef) and nxt is None:
                 nxt = value.scope
@@ -365,7 +372,7 @@ class HFObjects:
             last = qualname.rsplit(".", 1)[-1]
             if last in ("where", "masked_fill", "full_like") or qualname in _TENSOR_PASSTHROUGH_FUNCS \
                     or qualname in ("copy.copy", "copy.deepcopy", "torch.clone", "numpy.copy"):
-                return self.field_copy(node, fields[0], masked=any(_is_ignore_index(v) for _, v in args))
+                return self.field_copy(node, fields[0], masked=any(self.mentions_ignore_index(a.value) for a, _ in args))
             if last == "roll":  # torch.roll(ids, shifts=-1, dims=-1): the next token at each position
                 shifts, _ = self._kwarg(args, "shifts", 1)
                 if isinstance(shifts, Const) and shifts.value == -1:
@@ -406,7 +413,7 @@ class HFObjects:
             if method in FIELD_COPIES:
                 return self.field_copy(node, receiver)
             if method in FIELD_MASKS:
-                return self.field_copy(node, receiver, masked=any(_is_ignore_index(v) for _, v in args))
+                return self.field_copy(node, receiver, masked=any(self.mentions_ignore_index(a.value) for a, _ in args))
             return UNKNOWN
         if isinstance(receiver, Encoding):
             if method in ("to", "cuda", "cpu", "copy"):
@@ -423,6 +430,20 @@ class HFObjects:
                     return self._hidden(node, "mean", receiver.output, receiver)
             return UNKNOWN
         return UNKNOWN
+
+    def mentions_ignore_index(self, node: cst.CSTNode) -> bool:
+        """The expression holds -100, the label the loss ignores: ``-100``, ``IGNORE_INDEX``,
+        ``torch.full_like(ids, -100)``."""
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if _is_ignore_index(self.value_of(n)):
+                return True
+            if isinstance(n, cst.UnaryOperation) and isinstance(n.operator, cst.Minus) \
+                    and isinstance(n.expression, cst.Integer) and n.expression.value == "100":
+                return True
+            stack.extend(n.children)
+        return False
 
     def _chat_template(self, node: cst.Call, tokenizer: HFObject, args) -> Value:
         tokenize, _ = self._kwarg(args, "tokenize")

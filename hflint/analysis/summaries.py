@@ -24,7 +24,8 @@ from ..lazy_libcst import cst
 
 from .contexts import Context, decorator_grad
 from .scopes import CallSite, Scope
-from .values import (UNKNOWN, ClassRef, Const, FuncRef, HFObject, Param, SelfRef, Seq, Str, Tracked, Use, Value)
+from .values import (UNKNOWN, ChatTemplate, ClassRef, Const, Dict, Encoding, Field, FuncRef, HFObject, Param, SelfRef,
+                     Seq, Str, Tracked, Use, Value)
 
 _IN_PROGRESS = object()
 
@@ -71,7 +72,7 @@ class Summaries:
     def _summarise(self, ref: FuncRef) -> Optional[Summary]:
         from .analyzer import Analyzer  # the same analysis, on a scratch copy
 
-        scratch = Analyzer(self.module, summaries=self.summaries, scratch=True)
+        scratch = Analyzer(self.module, summaries=self.summaries, scratch=True, mutated=self.mutated)
         node = ref.node
         owner: Scope = ref.scope
         scope = Scope("function", ref.name, node, owner, attach=False)
@@ -182,8 +183,18 @@ class Summaries:
                 return UNKNOWN
         return value
 
+    def _substitute(self, value: Value, actuals: dict) -> Value:
+        """A value of the summary with its parameters replaced by what this call passes (in literals too)."""
+        if isinstance(value, Param):
+            return self._resolve(value, actuals)
+        if isinstance(value, Seq):
+            return Seq(tuple(self._substitute(v, actuals) for v in value.items), value.node)
+        if isinstance(value, Dict):
+            return Dict(tuple((k, self._substitute(v, actuals), el) for k, v, el in value.items), value.node)
+        return value
+
     def _effect(self, target: Tracked, use: Use, node: cst.Call, via: str, actuals: dict) -> None:
-        value = self._resolve(use.value, actuals) if isinstance(use.value, Param) else use.value
+        value = self._substitute(use.value, actuals)
         # the call runs where it is called, with gradients off if the function turns them off
         context = replace(self.context, grad_off=use.context.grad_off or self.context.grad_off)
         self._use(target, use.kind, node, context, name=use.name, call=use.call, callee=use.callee,
@@ -201,16 +212,39 @@ class Summaries:
             return Seq(tuple(self._instance(item, node, via, actuals) for item in template.items), template.node)
         if isinstance(template, HFObject) and template.role != "config":
             return self._clone(template, node, via, actuals)
+        if isinstance(template, Encoding):  # a helper that tokenizes and returns the batch
+            return self._clone_encoding(template, node, via, actuals)
+        if isinstance(template, Field):
+            enc = self._clone_encoding(template.encoding, node, via, actuals)
+            return self.field(node, enc, template.key, masked=template.masked, shifted=template.shifted)
+        if isinstance(template, ChatTemplate):  # a helper that renders (or tokenizes) a chat
+            tokenizer = self._substitute(template.tokenizer, actuals)
+            return self._track(ChatTemplate(node, self._next(), self.scope, self.cond, self.context,
+                                            tokenizer=tokenizer, call=template.call, tokenize=template.tokenize,
+                                            return_dict=template.return_dict))
         return UNKNOWN
+
+    def _clone_encoding(self, template: Encoding, node: cst.CSTNode, via: str, actuals: dict) -> Encoding:
+        enc = Encoding(node, self._next(), self.scope, self.cond, self.context,
+                       tokenizer=self._substitute(template.tokenizer, actuals), call=template.call,
+                       padding=self._substitute(template.padding, actuals), text=self._substitute(template.text, actuals))
+        enc.call_scope = template.call_scope
+        enc.via = via
+        self._track(enc)
+        for use in template.uses:
+            if use.kind == "item_store":  # enc["labels"] = ... before it is returned
+                self._effect(enc, use, node, via, actuals)
+        return enc
 
     def _clone(self, template: HFObject, node: cst.CSTNode, via: str, actuals: dict) -> HFObject:
         """A new object made at the call ``node``, like the one the function makes, with its uses in the function
         (a resize before it is returned) recorded at the call."""
         checkpoint, checkpoint_node = template.checkpoint, template.checkpoint_node
+        from_call = False
         if template.checkpoint_param is not None:
             actual = self._resolve(template.checkpoint_param, actuals)
             if isinstance(actual, Str):
-                checkpoint, checkpoint_node = actual.value, actual.node
+                checkpoint, checkpoint_node, from_call = actual.value, actual.node, True
         obj = HFObject(node, self._next(), self.scope, self.cond, self.context, role=template.role, cls=template.cls,
                        origin=template.origin, checkpoint=checkpoint, checkpoint_node=checkpoint_node,
                        call=template.call, model_kind=template.model_kind, config=template.config,
@@ -218,6 +252,9 @@ class Summaries:
         obj.via = template.via or via
         obj.origin_node = template.origin_node or template.node
         obj.config_checkpoint = template.config_checkpoint
+        obj.checkpoint_from_call = from_call or template.checkpoint_from_call
+        obj.born_resized = template.born_resized or any(
+            u.kind == "method" and u.name == "resize_token_embeddings" for u in template.uses)
         self._track(obj)
         for use in template.uses:
             if use.kind in ("method", "attr_store", "call", "attr_load"):

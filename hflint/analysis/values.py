@@ -215,6 +215,8 @@ class HFObject(Tracked):
         self.config_object: Optional["HFObject"] = None  # model.config, made on first read
         self.checkpoint_param: Optional["Param"] = None  # in a summary: the parameter the checkpoint comes from
         self.model_init: Optional["HFObject"] = None  # a Trainer's model built by its model_init function
+        self.born_resized = False  # made by a function that resizes its embeddings before returning it
+        self.checkpoint_from_call = False  # made by a function, with the checkpoint its call passed
 
     def freeze(self) -> None:
         self.args = tuple(self.args)
@@ -234,6 +236,7 @@ class Encoding(Tracked):
         self.call = call
         self.padding = padding
         self.text = text
+        self.call_scope = scope  # where `call` is (a function's, for a batch a helper made and returned)
 
 
 class Output(Tracked):

@@ -274,6 +274,9 @@ class TokenizerModelCheckpointMismatch(Rule):
             tok, model = pair.tokenizer, pair.model
             if tok.checkpoint is None or model.checkpoint is None or model.origin != "from_pretrained":
                 continue
+            if tok.via and model.via and tok.node is model.node \
+                    and not (tok.checkpoint_from_call or model.checkpoint_from_call):
+                continue  # made together by one function with checkpoints of its own: reported inside it
             families = vocabulary_mismatch(tok.checkpoint, model.checkpoint)
             if families is None:
                 if local_folders_differ(tok.checkpoint, model.checkpoint):

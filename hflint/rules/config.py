@@ -564,9 +564,11 @@ class FromConfigDiscardsWeights(Rule):
 
 # ---------------------------------------------------------------- HF204
 
-_LABEL_SET_NAME = re.compile(r"(?i)^_?(all_|the_)?(labels?|label_list|label_names|label_set|class_names|classes|"
-                             r"categories|tags|tag_list|tag_names|ner_tags|ner_labels|id2label|label2id|label_map|"
-                             r"target_names|intents|sentiments)$|_(labels|tags|classes|categories)$")
+# Names of a label set: a word for labels, classes, tags, ... alone or with a prefix (ner_, all_, unique_) or a
+# suffix (_list, _names, _set, _map): LABELS, label_list, labels_list, TAGS, CLASS_NAMES, topics, ENTITY_TYPES.
+_LABEL_SET_NAME = re.compile(
+    r"(?i)^(\w+_)?(labels?|tags?|classes|class_names|categories|topics|emotions|genres|intents|sentiments|"
+    r"entity_types|target_names|id2label|label2id)(_(list|names|set|map|vocab))?$")
 _CLASSIFICATION_HEADS = ("ForSequenceClassification", "ForTokenClassification")
 _LABEL_KEYWORDS = frozenset({"num_labels", "id2label", "label2id", "config"})
 # Words in a checkpoint id that say it was fine-tuned for some task: its head already has that task's labels.

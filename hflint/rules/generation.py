@@ -1396,6 +1396,10 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
 
     def _no_special_tokens(self, call: cst.Call) -> bool:
         arg = _keyword(call, "add_special_tokens")
+        for spread in (a for a in call.args if a.star == "**"):
+            value = self.ctx.facts.value_of(spread.value)
+            if not isinstance(value, Dict) or value.get("add_special_tokens") is not None:
+                return True  # **kwargs may say add_special_tokens=False: not guessed at
         if arg is None:
             return False
         value = self.ctx.facts.value_of(arg.value)

@@ -348,16 +348,34 @@ def shift_expression(facts, node: cst.CSTNode, scope, before: int) -> Optional[c
             value = facts.value_of(shifts) if shifts is not None else None
             return node if isinstance(value, Const) and value.value == -1 else None
         return None
+    if isinstance(node, (cst.ListComp, cst.GeneratorExp)):  # [ids[1:] for ids in blocks]
+        return shift_expression(facts, node.elt, None, before)
     if isinstance(node, cst.Name):
         while scope is not None:
             bindings = [b for b in scope.bindings.get(node.value, ()) if b.seq < before]
             if bindings:
-                bound = bindings[-1].node
-                value = bound.value if isinstance(bound, (cst.Assign, cst.AnnAssign)) and \
-                    isinstance(bound.targets[0].target if isinstance(bound, cst.Assign) else bound.target, cst.Name) \
-                    else None
+                value = _bound_expression(bindings[-1].node, node.value)
                 return shift_expression(facts, value, None, before) if value is not None else None
             scope = scope.parent
+    return None
+
+
+def _bound_expression(statement: cst.CSTNode, name: str) -> Optional[cst.CSTNode]:
+    """The expression ``name`` is bound to by an assignment: ``name = e``, or its place in
+    ``a, name = e1, e2``."""
+    if isinstance(statement, cst.AnnAssign):
+        return statement.value if isinstance(statement.target, cst.Name) else None
+    if not isinstance(statement, cst.Assign):
+        return None
+    for target in statement.targets:
+        t = target.target
+        if isinstance(t, cst.Name) and t.value == name:
+            return statement.value
+        if isinstance(t, (cst.Tuple, cst.List)) and isinstance(statement.value, (cst.Tuple, cst.List)) \
+                and len(t.elements) == len(statement.value.elements):
+            for el, value in zip(t.elements, statement.value.elements):
+                if isinstance(el.value, cst.Name) and el.value.value == name:
+                    return value.value
     return None
 
 
@@ -518,12 +536,31 @@ class LabelsShiftedForCausalLm(Rule):
                     continue
                 labels = next((a for a in site.node.args if a.keyword is not None and a.keyword.value == "labels"),
                               None)
-                shift = shift_expression(facts, labels.value, scope, site.seq) if labels is not None else None
+                shift = shift_expression(facts, labels.value, scope, site.seq) if labels is not None \
+                    else self._spread_labels(site, scope)
                 if shift is not None:
                     label = dotted_name(site.node.func.value if isinstance(site.node.func, cst.Attribute)
                                         and site.node.func.attr.value == "forward" else site.node.func) or "model"
                     yield self._report(shift, label)
         yield from self._datasets()
+
+    def _spread_labels(self, site, scope) -> Optional[cst.CSTNode]:
+        """The shift stored as ``labels`` in what a call spreads (``batch["labels"] = ids[:, 1:]``, then
+        ``model(**batch)``; a dict literal ``{"labels": ids[:, 1:]}``)."""
+        facts = self.ctx.facts
+        for arg in site.node.args:
+            if arg.star != "**":
+                continue
+            value = facts.value_of(arg.value)
+            if isinstance(value, Dict):
+                element = next((el for k, _, el in value.items if k == "labels"), None)
+                if element is not None:
+                    return shift_expression(facts, element.value, scope, site.seq)
+            stores = [u for u in getattr(value, "uses", ()) if u.kind == "item_store" and u.name == "labels"
+                      and u.seq < site.seq and u.value_node is not None]
+            if stores:
+                return shift_expression(facts, stores[-1].value_node, scope, site.seq)
+        return None
 
     def _datasets(self) -> Iterable[Report]:
         """``{"labels": ids[1:]}`` / ``example["labels"] = ids[1:]`` in a script whose Trainer trains a causal LM

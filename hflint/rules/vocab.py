@@ -32,13 +32,14 @@ def _existing_token_ref(node: cst.CSTNode, facts) -> bool:
         and isinstance(facts.value_of(node.value), HFObject)
 
 
-def added_strings(call: cst.Call, tokenizer: HFObject, facts) -> Optional[list[str]]:
-    """The new token strings an add call may add; [] when it adds nothing new; None when unknown."""
+def added_strings(call: cst.Call, tokenizer: HFObject, facts, argument=UNKNOWN) -> Optional[list[str]]:
+    """The new token strings an add call may add; [] when it adds nothing new; None when unknown. ``argument`` is the
+    call's first argument as a helper's call site passed it (``Use.value`` of a use ``via`` a function)."""
     if not call.args:
         return []
     method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
     arg = call.args[0]
-    value = facts.value_of(arg.value)
+    value = argument if argument is not UNKNOWN else facts.value_of(arg.value)
     if method == "add_tokens":
         if isinstance(value, Str):
             return [value.value]
@@ -456,7 +457,8 @@ class AddTokensWithoutResize(Rule):
             for model in models:
                 # one finding per missing resize: at the first add it misses, naming the later ones
                 missed = [(use, report) for use in tok.uses
-                          if use.kind == "method" and use.name in ADD_METHODS and added_strings(use.call, tok, facts)
+                          if use.kind == "method" and use.name in ADD_METHODS
+                          and added_strings(use.call, tok, facts, use.value if use.via else UNKNOWN)
                           for report in [self._check_add(tok, model, use)] if report is not None]
                 if missed:
                     report = missed[0][1]
@@ -473,6 +475,8 @@ class AddTokensWithoutResize(Rule):
     def _check_add(self, tok: HFObject, model: HFObject, add: Use) -> Optional[Report]:
         if model.origin != "from_pretrained":
             return None
+        if model.born_resized and (model.scope is not add.scope or model.seq > add.seq):
+            return None  # built after the add by a function that resizes it (a model_init)
         if model.checkpoint is not None and knowledge.is_local_path(model.checkpoint) \
                 and not same_local_folder(model.checkpoint, tok.checkpoint):
             return None  # a fine-tune saved after resizing already has the rows for the tokenizer it was saved with

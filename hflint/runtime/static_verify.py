@@ -48,8 +48,10 @@ Verdict = tuple  # (status, detail)
 
 
 def _vocab_summary(a: dict, b: dict) -> str:
-    differ = sum(1 for t, i in a.items() if b.get(t) != i) + sum(1 for t in b if t not in a)
-    return f"{differ} of {max(len(a), len(b))} vocabulary entries differ"
+    """How many (token, id) entries of the larger vocabulary the other lacks."""
+    total = max(len(a), len(b))
+    same = sum(1 for t, i in a.items() if b.get(t) == i)
+    return f"{total - same} of {total} vocabulary entries differ"
 
 
 def _verify_tokenizer_pair(f: Finding) -> Verdict:

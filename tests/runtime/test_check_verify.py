@@ -98,7 +98,7 @@ def test_two_local_folders_are_silent_statically_and_compared_by_verify(ckpts, t
     shutil.copytree(same, copy)
     assert _pair(tmp_path, same, copy, "--verify")[0] == []  # identical vocabularies: nothing to report
     findings, stderr = _pair(tmp_path, same, tmp_path / "missing-folder", "--verify")
-    assert findings == [] and "could not be verified either" in stderr and "HF101" in stderr
+    assert findings == [] and "1 could not be verified" in stderr and "HF101 (a candidate" in stderr
 
 
 GENERATE = '''from transformers import AutoModelForCausalLM, AutoTokenizer
