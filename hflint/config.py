@@ -37,6 +37,7 @@ class Settings:
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     target_transformers: Optional[str] = None
+    target_origin: str = ""  # where target_transformers came from: "--target-transformers" or the config file
     known_checkpoints: list[str] = field(default_factory=list)
     cls_pooled_checkpoints: list[str] = field(default_factory=list)
     vocabulary_families: dict[str, list[str]] = field(default_factory=dict)
@@ -83,6 +84,7 @@ class Settings:
             extend_select=_uncovered(base.extend_select, ignore) + extend_select,
             ignore=_uncovered(base.ignore, extend_select) + ignore,
             target_transformers=target_transformers or base.target_transformers,
+            target_origin="--target-transformers" if target_transformers else base.target_origin,
         )
 
 
@@ -183,6 +185,8 @@ def settings_from_table(table: dict, path: Path) -> Settings:
             raise ConfigError(f"{path}: unknown key {key!r} in [tool.hflint] (known keys: {', '.join(sorted(_KEYS))})")
         name, convert = _KEYS[key]
         values[name] = convert(value, f"{path}: [tool.hflint] {key}")
+    if "target_transformers" in values:
+        values["target_origin"] = f"target-transformers in {path}"
     return Settings(root=path.parent.resolve(), **values)
 
 

@@ -160,6 +160,8 @@ def lint_source(source: str | bytes, filename: str = "<stdin>", settings: Option
             features = None
         if features is not None:
             features.target_transformers = settings.target_transformers
+            features.target_origin = settings.target_origin
+            features.filename = filename
             candidates = [r for r in candidates if r.may_match(features)]
             if not candidates:
                 return result
