@@ -600,12 +600,20 @@ def exported_names(src) -> set:
     tree = src.tree("transformers/__init__.py")
     names = {"__version__"}
     uses_models_structure = False
+    literal_dicts = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Dict):
+            literal_dicts[node.targets[0].id] = [const_str(k) for k in node.value.keys if k is not None]
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             t = node.targets[0]
             if isinstance(t, ast.Name) and t.id == "_import_structure" and isinstance(node.value, ast.Dict):
-                for v in node.value.values:
+                for k, v in zip(node.value.keys, node.value.values):
                     names.update(str_list(v))
+                    key = const_str(k) if k is not None else None
+                    if key and "." not in key:  # a top-level submodule: `from transformers import trainer_utils`
+                        names.add(key)
             elif (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
                   and t.value.id == "_import_structure"):
                 names.update(str_list(node.value))
@@ -625,13 +633,13 @@ def exported_names(src) -> set:
                         names.add(s)
             if getattr(node.func, "attr", "") == "define_import_structure":
                 uses_models_structure = True
-        elif isinstance(node, ast.ImportFrom) and node.level >= 1:
-            mod = node.module or ""
-            if "dummy_" in mod:
-                continue
-            for alias in node.names:
-                if alias.name != "*":
-                    names.add(alias.asname or alias.name)
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name):
+            # `for _alias in _LEGACY_MODULE_ALIASES: _import_structure.setdefault(_alias, set())` (5.x)
+            if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "setdefault"
+                   and getattr(n.func.value, "id", "") == "_import_structure" for n in ast.walk(node)):
+                names.update(k for k in literal_dicts.get(node.iter.id, []) if k)
+        # Relative imports are not counted: the module object is replaced by a lazy module built from
+        # _import_structure, so names imported into __init__ (or only under TYPE_CHECKING) are not importable.
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "define_import_structure":
             uses_models_structure = True
     if uses_models_structure:
@@ -653,6 +661,38 @@ def exported_names(src) -> set:
         elif len(parts) == 3 and parts[0] == "transformers" and parts[2] == "__init__.py":
             names.add(parts[1])
     return {n for n in names if n.isidentifier() and (not n.startswith("_") or n == "__version__")}
+
+
+def backend_exports(src) -> dict:
+    """{export: [backend, ...]} for names ``transformers/__init__.py`` lists only when optional backends are
+    installed (the ``else:`` of ``try: if not is_vision_available(): raise OptionalDependencyNotAvailable()``)."""
+    tree = src.tree("transformers/__init__.py")
+    out = {}
+    for node in ast.walk(tree) if tree is not None else ():
+        if not (isinstance(node, ast.Try) and node.orelse):
+            continue
+        backends = []
+        for stmt in node.body:
+            if isinstance(stmt, ast.If) and any(isinstance(n, ast.Raise) for n in stmt.body):
+                for n in ast.walk(stmt.test):
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
+                        m = re.fullmatch(r"is_(\w+)_available", n.func.id)
+                        if m:
+                            backends.append(m.group(1))
+        if not backends:
+            continue
+        for stmt in node.orelse:
+            for n in ast.walk(stmt):
+                value = n.value if isinstance(n, (ast.Assign, ast.AugAssign)) else None
+                if value is not None:
+                    for name in str_list(value):
+                        out.setdefault(name, sorted(set(backends)))
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("extend", "append") \
+                        and n.args:
+                    for name in str_list(n.args[0]) or [const_str(n.args[0]) or ""]:
+                        if name:
+                            out.setdefault(name, sorted(set(backends)))
+    return out
 
 
 def alias_rules(src) -> dict:
@@ -1093,6 +1133,7 @@ def extract(src: Source) -> dict:
     exports = exported_names(src)
     index = ClassIndex(src)
     facts = {"version": src.version, "exports": sorted(exports), "aliases": alias_rules(src),
+             "backends": {k: v for k, v in sorted(backend_exports(src).items()) if k in exports},
              "successors": export_successors(src, exports), "owners": {}}
     for owner in OWNERS:
         p = owner_params(src, owner)

@@ -343,6 +343,10 @@ def _add_release(tables: _Tables, i: int, f: dict, every_export: set) -> None:
         tables.exports.note("exports", name, alias=target)
     for old, new in f["successors"].items():
         tables.exports.note("exports", old, successor=new)
+    if i == len(tables.minors) - 1:  # what the newest release needs beyond torch (for the knowledge-vs-reality test)
+        for name, backends in f.get("backends", {}).items():
+            if set(backends) - {"torch"}:
+                tables.exports.note("exports", name, needs=backends)
     for owner in KEYWORD_OWNERS:
         p = f["owners"].get(owner)
         if p is not None:
