@@ -130,7 +130,7 @@ CURATED = {
     "tokenizer.__call__": {
         # 4.x `_get_padding_truncation_strategies`: "The `pad_to_max_length` argument is deprecated ... use
         # `padding='max_length'` to pad to a max length" (only `True` means that).
-        "pad_to_max_length": {"replacement": 'padding="max_length"'},
+        "pad_to_max_length": {"replacement": 'padding="max_length"', "exact": True},
         # 4.x: "The `truncation_strategy` argument is deprecated ... use `truncation=True` or ..."
         "truncation_strategy": {"replacement": "truncation"},
     },
@@ -259,9 +259,11 @@ class _Table:
                     entry["ignored"] = self.minors[_last_run_start(ign)]
                 extra = self.notes.get(owner, {}).get(name, {})
                 for k, v in extra.items():
+                    if k == "exact":  # the curated replacement says more than the release's message
+                        continue
                     if k == "deprecated" and "deprecated" in entry:
                         continue
-                    if k == "replacement" and "replacement" in entry:
+                    if k == "replacement" and "replacement" in entry and not extra.get("exact"):
                         continue
                     entry[k] = self.minors[idx[0]] if (k == "deprecated" and v == "first") else v
                 if entry:

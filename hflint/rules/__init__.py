@@ -6,7 +6,7 @@ from importlib import import_module
 
 from .base import Invalid, Replacement, Report, Rule, Valid
 
-_MODULES = ("checkpoints", "config", "vocab", "embeddings", "api", "generation")
+_MODULES = ("checkpoints", "config", "vocab", "embeddings", "api", "api_usage", "generation")
 
 __all__ = ["Rule", "Valid", "Invalid", "Report", "Replacement", "all_rules", "rule_by_code"]
 

@@ -1165,17 +1165,22 @@ class MisspelledHfAttribute(_ApiRule):
                               data={"attribute": attr, "suggestion": suggestion, "kind": role})
 
     def _user_names(self) -> set:
-        """Names this file defines: its classes' bindings and self attributes, functions, assigned attributes."""
-        names = set(self._stored)
-        for scope in self.ctx.facts.scopes:
-            if scope.kind == "class":
-                names.update(scope.bindings)
-                names.update(scope.self_attrs)
-            elif scope.kind == "function":
-                names.add(scope.name)
-        for obj in self.ctx.facts.objects:
-            names.update(u.name for u in obj.uses if u.kind == "attr_store")
-        return names
+        return user_defined_names(self.ctx) | self._stored
+
+
+def user_defined_names(ctx) -> set:
+    """Names this file defines: its classes' bindings and self attributes, functions, attributes it assigns on
+    tracked objects. A member with one of these names may be the file's own."""
+    names = set()
+    for scope in ctx.facts.scopes:
+        if scope.kind == "class":
+            names.update(scope.bindings)
+            names.update(scope.self_attrs)
+        elif scope.kind == "function":
+            names.add(scope.name)
+    for obj in ctx.facts.objects:
+        names.update(u.name for u in obj.uses if u.kind == "attr_store")
+    return names
 
 
 def _loaded_from_transformers(facts, obj: HFObject) -> bool:
