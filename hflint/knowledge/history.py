@@ -143,6 +143,10 @@ CURATED = {
         "prepare_seq2seq_batch": {"replacement": "text_target="},
         "sanitize_special_tokens": {"replacement": "nothing (it had no effect since 4.x)"},
         "special_tokens_map_extended": {"replacement": "special_tokens_map"},
+        # MIGRATION_GUIDE_V5.md, "Special Tokens Structure": "Use `extra_special_tokens` for additional special
+        # tokens (formerly `additional_special_tokens`)".
+        "additional_special_tokens": {"replacement": "extra_special_tokens"},
+        "additional_special_tokens_ids": {"replacement": "extra_special_tokens_ids"},
         "all_special_tokens_extended": {"replacement": "all_special_tokens"},
     },
     "members.model": {

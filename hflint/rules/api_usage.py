@@ -127,7 +127,7 @@ def removed_member(kind: str, cls: str, member: str, checkpoint: Optional[str], 
         return None
     definers = _definers(kind, member, tuple(target))
     if not definers:
-        return verdict if roots.state == "removed" else None
+        return verdict
     if not verdict.replacement:
         return None
     if checkpoint:
@@ -809,7 +809,13 @@ class IgnoredTokenizerArgument(_ApiRule):
             if not api.knows(target):
                 return None
             near = _near_keyword(kw, api.names_at(owner, target))
-            why = f"did you mean `{near}=`?" if near else "no tokenizer of any release from 4.30 on takes it"
+            if near:
+                why = f"did you mean `{near}=`?"
+            elif anywhere is not None and anywhere.state == "removed":
+                why = f"removed in {anywhere.removed} (some tokenizers took it before; set it when loading the " \
+                      f"tokenizer if it is an option of its class)"
+            else:
+                why = "no tokenizer of any release from 4.30 on takes it"
             replacements = [Replacement(arg.keyword, near)] if near else []
             return self._emit(kw, why, arg, target, replacements, safe=False)
         why = f"removed in {status.removed}"
