@@ -115,6 +115,10 @@ def check(args: argparse.Namespace) -> int:
     settings = load_settings(Path(first), Path(args.config) if args.config else None, args.no_config)
     settings = settings.with_cli(args.select, args.extend_select, args.ignore, args.target_transformers)
 
+    info = RunInfo(unsafe_fixes=args.unsafe_fixes, target=describe_target(settings, first))
+    if args.verbose:
+        for line in verbose_lines(info.target):
+            print(f"hflint: {line}", file=sys.stderr)
     findings: list[Finding] = []
     files = discover([p for p in paths if p != STDIN],
                      on_error=lambda path, reason: findings.append(cannot_read(path, reason)))
@@ -123,13 +127,36 @@ def check(args: argparse.Namespace) -> int:
             print("hflint: no Python files found", file=sys.stderr)
         return EXIT_CLEAN
     if args.fix or args.diff:
-        return fix(args, settings, files, findings, stdin=STDIN in paths)
+        return fix(args, settings, files, findings, stdin=STDIN in paths, target=info.target)
     if STDIN in paths:
         findings += lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or STDIN, settings)
     findings += lint_files(files, settings, args.jobs)
     if args.verify:
         findings = verify_with_local_files(findings, args.quiet)
-    return report(args, findings, RunInfo(unsafe_fixes=args.unsafe_fixes))
+    return report(args, findings, info)
+
+
+def describe_target(settings: Settings, start: str) -> dict:
+    """The transformers release the HF5xx rules check against, why, and where hflint's knowledge of it comes from."""
+    from .knowledge import api, fresh
+
+    target = api.choose_target(settings.target_transformers, settings.target_origin or "configuration",
+                               start=start if start not in (STDIN, "") and os.path.exists(start) else None)
+    knowledge = api.knowledge_for(target)
+    covered = f"{api.vtext(knowledge.versions[0])}-{api.vtext(knowledge.newest)}"
+    if knowledge is api.bundled():
+        where = f"hflint's tables ({covered})"
+        if not api.knows(target):
+            why = f": {fresh.last_error}" if fresh.last_error else ""
+            where += (f"; {api.vtext(target)} is newer and its sources could not be read{why}; names hflint has "
+                      "never seen are not reported")
+    else:
+        where = f"hflint's tables extended with the installed sources ({covered}), cached in {knowledge.folder}"
+    return {"version": api.vtext(target), "origin": target.origin, "reason": target.reason, "knowledge": where}
+
+
+def verbose_lines(target: dict) -> list:
+    return [f"target transformers {target['version']} ({target['reason']})", f"API knowledge: {target['knowledge']}"]
 
 
 def verify_with_local_files(findings: list[Finding], quiet: bool) -> list[Finding]:
@@ -151,13 +178,14 @@ def report(args: argparse.Namespace, findings: list[Finding], info: RunInfo, out
     out = out or sys.stdout
     findings.sort(key=Finding.sort_key)
     if args.statistics:
-        write_statistics(findings, out, args.format, args.quiet)
+        write_statistics(findings, out, args.format, args.quiet, info.target_line())
     else:
         WRITERS[args.format](findings, out, args.quiet, info)
     return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
 
 
-def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings: list[Finding], stdin: bool) -> int:
+def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings: list[Finding], stdin: bool,
+        target: Optional[dict] = None) -> int:
     """``--fix`` writes the fixed files and reports what remains; ``--diff`` prints the changes and writes nothing
     (exit 1 when there would be any). Code read from stdin is written, fixed, to stdout, and its report to stderr."""
     fixed, remaining, diffs = fix_files(files, settings, args.jobs, args.unsafe_fixes, write=not args.diff)
@@ -178,7 +206,8 @@ def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings
         if not args.quiet and diffs:
             print(f"Would fix {fixed} finding{'s' if fixed != 1 else ''}.", file=sys.stderr)
         return EXIT_FINDINGS if diffs else EXIT_CLEAN
-    return report(args, findings + remaining, RunInfo(fixed=fixed, fix_mode=True, unsafe_fixes=args.unsafe_fixes), out)
+    return report(args, findings + remaining, RunInfo(fixed=fixed, fix_mode=True, unsafe_fixes=args.unsafe_fixes,
+                                                      target=target), out)
 
 
 def list_rules(args: argparse.Namespace) -> int:
@@ -262,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="transformers version the HF5xx rules check against")
     c.add_argument("--stdin-filename", metavar="NAME", help="the name to report (and configure) stdin as")
     c.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or notices")
+    c.add_argument("--verbose", "-v", action="store_true",
+                   help="say which transformers release the HF5xx rules check against, why, and where hflint's "
+                        "knowledge of it comes from")
 
     r = commands.add_parser("rules", help="list every rule")
     r.set_defaults(run=list_rules)

@@ -10,7 +10,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from typing import Callable, Optional, Sequence, TextIO
 from urllib.parse import quote
 
 from .finding import Edit, Finding
@@ -23,6 +23,11 @@ class RunInfo:
     fixed: int = 0
     fix_mode: bool = False
     unsafe_fixes: bool = False
+    target: Optional[dict] = None  # the transformers target and why: {"version", "origin", "reason", "knowledge"}
+
+    def target_line(self) -> str:
+        t = self.target
+        return f"Target: transformers {t['version']} ({t['reason']})" if t else ""
 
 
 Writer = Callable[[Sequence[Finding], TextIO, bool, RunInfo], None]
@@ -206,6 +211,8 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, quiet: bool, info: Run
             "columnKind": "unicodeCodePoints",
         }],
     }
+    if info.target:  # which transformers release the HF5xx rules checked against, and why
+        log["runs"][0]["properties"] = {"transformersTarget": dict(info.target)}
     json.dump(log, out, indent=2, ensure_ascii=False)
     out.write("\n")
 
@@ -238,7 +245,7 @@ def write_github(findings: Sequence[Finding], out: TextIO, quiet: bool, info: Ru
         out.write(f"::warning {head}::{_escape_data(f'{where}{f.code} {f.message}')}\n")
 
 
-def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: bool) -> None:
+def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: bool, target: str = "") -> None:
     """``--statistics``: how many findings per code, most frequent first (ruff's table, or a JSON array)."""
     counts = Counter(f.code for f in findings)
     names = {f.code: f.name for f in findings}
@@ -253,3 +260,5 @@ def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: 
         out.write(f"{n:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{names[code]}\n")
     if not quiet:
         out.write(summary(len(findings)) + "\n")
+        if target:
+            out.write(target + "\n")

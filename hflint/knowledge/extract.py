@@ -80,7 +80,7 @@ class InstalledSource(Source):
         super().__init__(version)
         self.root = root
         base = os.path.join(root, "transformers")
-        for folder, dirs, files in os.walk(base):
+        for folder, dirs, files in os.walk(base, followlinks=True):
             dirs[:] = [d for d in dirs if d != "__pycache__"]
             rel = os.path.relpath(folder, root).replace(os.sep, "/")
             self.names.update(f"{rel}/{f}" for f in files if f.endswith(".py"))
