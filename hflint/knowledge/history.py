@@ -42,7 +42,7 @@ CURATED = {
         "include_tokens_per_second": {"replacement": "include_num_input_tokens_seen"},
         "fsdp_min_num_params": {"replacement": "fsdp_config"},
         "fsdp_transformer_layer_cls_to_wrap": {"replacement": "fsdp_config"},
-        "fp16_backend": {"replacement": "nothing (torch.amp is always used)"},
+        "fp16_backend": {"replacement": "nothing (torch.amp is always used)", "exact": True},
         "half_precision_backend": {"replacement": "nothing (torch.amp is always used)"},
     },
     "Trainer": {
@@ -78,14 +78,15 @@ CURATED = {
         "MistralCommonTokenizer": {"replacement": "MistralCommonBackend"},
         "tokenization_utils": {"replacement": "tokenization_python"},
         "tokenization_utils_fast": {"replacement": "tokenization_utils_tokenizers"},
-        # pipelines/__init__.py REMOVED_TASKS (5.20+): the tasks' pipeline classes went with them.
-        "SummarizationPipeline": {"replacement": "TextGenerationPipeline"},
-        "TranslationPipeline": {"replacement": "TextGenerationPipeline"},
-        "Text2TextGenerationPipeline": {"replacement": "TextGenerationPipeline"},
-        "QuestionAnsweringPipeline": {"replacement": "TextGenerationPipeline"},
-        "VisualQuestionAnsweringPipeline": {"replacement": "ImageTextToTextPipeline"},
+        # pipelines/__init__.py REMOVED_TASKS (5.20+): the tasks' pipeline classes went with them, and what to use
+        # instead is another pipeline with another model, not a rename.
+        **{name: {"replacement": "the `text-generation` pipeline with a chat model (REMOVED_TASKS)"}
+           for name in ("SummarizationPipeline", "TranslationPipeline", "Text2TextGenerationPipeline",
+                        "QuestionAnsweringPipeline")},
+        "VisualQuestionAnsweringPipeline": {"replacement": "the `image-text-to-text` pipeline with a vision-language "
+                                                           "chat model (REMOVED_TASKS)"},
         # 5.x `_resolve_deprecated_task`: "The task `image-to-text` ... has been replaced by `image-text-to-text`".
-        "ImageToTextPipeline": {"replacement": "ImageTextToTextPipeline"},
+        "ImageToTextPipeline": {"replacement": "the `image-text-to-text` pipeline"},
         # data/datasets/language_modeling.py DEPRECATION_WARNING (4.x): "This dataset will be removed from the
         # library soon, preprocessing should be handled with the 🤗 Datasets library."
         **{name: {"replacement": "the 🤗 Datasets library (`datasets.load_dataset` and `Dataset.map`)"}

@@ -33,7 +33,8 @@ _FORWARDS_TO = {"pipeline": "from_pretrained.model"}
 _LEFTOVERS_RAISE = {"from_pretrained.model": (5, 0)}
 # Renames whose value changes meaning or type: say so, but no automatic rename.
 _VALUE_CHANGES = frozenset({"include_inputs_for_metrics", "push_to_hub_model_id", "push_to_hub_organization",
-                            "warmup_ratio"})
+                            "warmup_ratio", "sharded_ddp", "fsdp_min_num_params",
+                            "fsdp_transformer_layer_cls_to_wrap", "tpu_metrics_debug", "fp16_backend"})
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
 # An `if` test that mentions one of these chooses code by version or by what exists: `version.parse(...)`,
 # `hasattr(...)`, `is_x_available()`, flags such as `transformers_lt_4_56` or `IS_V5`.
@@ -564,10 +565,12 @@ class _KeywordRule(_ApiRule):
         """(replacements, safe) for a keyword whose replacement is known: a rename, a keyword expression
         (`load_in_8bit=True` -> `quantization_config=BitsAndBytesConfig(load_in_8bit=True)`), or dropping a keyword
         that does nothing."""
-        if not new or kw in _VALUE_CHANGES:
+        if not new:
             return [], True
         if new.startswith("nothing"):
             return ([self._drop(call, arg)], True) if call is not None else ([], True)
+        if kw in _VALUE_CHANGES:
+            return [], True
         if "=" in new:
             return self._keyword_expression(arg, new, call)
         if not _IDENT.fullmatch(new) or "." in new:

@@ -26,8 +26,9 @@ _KIND_WORDS = {"tokenizer": "a transformers tokenizer", "model": "a transformers
                "feature_extractor": "a transformers feature extractor", "trainer": "a transformers Trainer",
                "pipeline": "a transformers pipeline"}
 # Kinds whose objects carry attributes no class declares (a tokenizer's special tokens, every field of a config's
-# config.json): a removed member is reported there only when a release or the migration guide says what replaces it.
-_NEED_ADVICE = frozenset({"tokenizer", "config"})
+# config.json, the settings 5.4+ image processors set from their keyword arguments, a processor's sub-processors):
+# a removed member is reported there only when a release or the migration guide says what replaces it.
+NEED_ADVICE = frozenset({"tokenizer", "config", "processor", "image_processor", "feature_extractor"})
 # With an Auto class and no checkpoint to tell which class loads, a member some classes still define is reported
 # only when they are this rare among the kind's classes (the layout tokenizers that keep `encode_plus`).
 _RARE = 0.10
@@ -138,7 +139,7 @@ def removed_member(kind: str, cls: str, member: str, checkpoint: Optional[str], 
 
 
 def _advised(kind: str, verdict: Verdict) -> Optional[Verdict]:
-    if kind in _NEED_ADVICE and not verdict.replacement:
+    if kind in NEED_ADVICE and not verdict.replacement:
         return None
     return verdict
 
