@@ -394,3 +394,23 @@ def test_pyproject_and_setup_cfg_declarations(tmp_path):
     poetry.mkdir()
     (poetry / "pyproject.toml").write_text('[tool.poetry.dependencies]\ntransformers = "^4.50"\n')
     assert declared.declared_target(str(poetry))[0] == (4, 50)
+
+
+def test_a_name_every_branch_binds_to_a_tokenizer_is_a_tokenizer():
+    code = """
+        import sys
+        from transformers import AutoTokenizer
+        if len(sys.argv) > 2:
+            tokenizer = AutoTokenizer.from_pretrained(sys.argv[2], use_fast=True)
+        else:
+            tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])
+        def preprocess(targets):
+            with tokenizer.as_target_tokenizer():
+                labels = tokenizer(targets, max_length=128, pad_to_max_length=True)
+            return labels
+        """
+    found = [(line, c) for line, c, _ in findings(code) if c in ("HF504", "HF506")]
+    assert found == [(8, "HF504"), (9, "HF506")], found
+    # a name bound to a tokenizer in one branch and to something else in the other stays unknown
+    other = code.replace("tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])", "tokenizer = None")
+    assert [c for _, c, _ in findings(other) if c in ("HF504", "HF506")] == []

@@ -325,7 +325,7 @@ class RemovedTransformersAttribute(_ApiRule):
             return
         target = target_of(self.ctx)
         defined = None
-        for obj in facts.objects:
+        for obj in list(facts.objects) + joined_objects(self.ctx):
             kind = object_kind(obj)
             if kind is None or not obj.uses or not _loaded_from_transformers(facts, obj):
                 continue
@@ -454,6 +454,64 @@ class RemovedTransformersAttribute(_ApiRule):
         parts += [f"{a.keyword.value}={module.code_for_node(a.value)}" for a in keywords]
         func = module.code_for_node(attr_node.value) + ".post_process_object_detection"
         return [Replacement(call, f"{func}({', '.join(parts)})")]
+
+
+class _Joined:
+    """Stands for the objects a name may hold when every assignment to it loads the same kind of object
+    (``if args.tokenizer_name: tok = AutoTokenizer.from_pretrained(a) else: tok = AutoTokenizer.from_pretrained(b)``):
+    the analysis keeps such a name unknown, but a member no object of that kind has is missing either way."""
+
+    def __init__(self, first: HFObject, objects: list, uses: list):
+        self.role = first.role
+        classes = {o.cls for o in objects}
+        self.cls = first.cls if len(classes) == 1 else ""
+        checkpoints = {o.checkpoint for o in objects}
+        self.checkpoint = first.checkpoint if len(checkpoints) == 1 else None
+        self.kwargs = {}
+        self.origin = first.origin
+        self.call = first.call
+        self.parent = None
+        self.objects = objects
+        self.uses = uses
+
+
+class _Use:
+    __slots__ = ("kind", "node", "name")
+
+    def __init__(self, node):
+        method = isinstance(node.func, cst.Attribute)
+        self.kind, self.node, self.name = ("method", node, node.func.attr.value) if method else ("call", node, "")
+
+
+def joined_objects(ctx) -> list:
+    """Method calls on names whose every binding (in the scope that defines them) is a transformers object of one
+    role: one stand-in object per such name, carrying those calls as its uses."""
+    facts = ctx.facts
+    joined: dict = {}
+    for scope in facts.scopes:
+        for site in scope.calls:
+            func = site.node.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
+                    and not isinstance(site.receiver, HFObject):
+                name = func.value.value
+            elif isinstance(func, cst.Name) and not isinstance(facts.value_of(func), HFObject):
+                name = func.value
+            else:
+                continue
+            owner = scope
+            while owner is not None and (name not in owner.bindings or owner.kind == "class" and owner is not scope):
+                owner = owner.parent
+            if owner is None:
+                continue
+            values = [b.value for b in owner.bindings[name]]
+            if len(values) < 2 or not all(isinstance(v, HFObject) for v in values) \
+                    or len({v.role for v in values}) != 1 or not all(_loaded_from_transformers(facts, v) for v in values):
+                continue
+            key = (id(owner), name)
+            if key not in joined:
+                joined[key] = _Joined(values[0], values, [])
+            joined[key].uses.append(_Use(site.node))
+    return [j for j in joined.values()]
 
 
 # Renames whose new member takes the same arguments and returns the same thing.
@@ -777,8 +835,10 @@ class IgnoredTokenizerArgument(_ApiRule):
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
+        if not facts.objects:
+            return
         target = target_of(self.ctx)
-        for obj in facts.objects:
+        for obj in list(facts.objects) + joined_objects(self.ctx):
             if obj.role != "tokenizer" or not obj.uses or not _loaded_from_transformers(facts, obj):
                 continue
             for use in obj.uses:
