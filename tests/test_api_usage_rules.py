@@ -414,3 +414,26 @@ def test_a_name_every_branch_binds_to_a_tokenizer_is_a_tokenizer():
     # a name bound to a tokenizer in one branch and to something else in the other stays unknown
     other = code.replace("tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])", "tokenizer = None")
     assert [c for _, c, _ in findings(other) if c in ("HF504", "HF506")] == []
+
+
+def test_as_target_tokenizer_block_rewrites_every_call_and_keeps_decodes():
+    code = """
+        from transformers import AutoTokenizer
+        tokenizer = AutoTokenizer.from_pretrained("t5-small")
+        with tokenizer.as_target_tokenizer():
+            print(tokenizer(["Hallo"]))
+            print(tokenizer.decode([0, 1]))
+        """
+    assert fixed(code) == textwrap.dedent("""
+        from transformers import AutoTokenizer
+        tokenizer = AutoTokenizer.from_pretrained("t5-small")
+        print(tokenizer(text_target=["Hallo"]))
+        print(tokenizer.decode([0, 1]))
+        """)
+
+
+def test_warmup_ratio_becomes_a_fractional_warmup_steps():
+    code = 'from transformers import TrainingArguments\nargs = TrainingArguments("out", warmup_ratio=0.1)\n'
+    assert fixed(code, unsafe=False) == 'from transformers import TrainingArguments\n' \
+                                        'args = TrainingArguments("out", warmup_steps=0.1)\n'
+    assert fixed(code, target="4.46") == code  # still a valid keyword there

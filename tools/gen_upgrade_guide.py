@@ -156,6 +156,8 @@ class Guide:
             return "-"
         if replacement.startswith("nothing"):
             return "safe: dropped"
+        if name == "warmup_ratio" and replacement == "warmup_steps":
+            return "safe for a literal ratio below 1: renamed (5.x takes it as a fraction of the steps)"
         if name in _VALUE_CHANGES:
             return "-"
         if "=" in replacement:

@@ -663,6 +663,33 @@ def exported_names(src) -> set:
     return {n for n in names if n.isidentifier() and (not n.startswith("_") or n == "__version__")}
 
 
+_TF_FLAX_MODULE = re.compile(r"(^|[._])(tf|flax|keras)([._]|$)|_tf_|modeling_tf|tf_utils|_tf$")
+
+
+def tf_flax_exports(src) -> list:
+    """Exports that ``transformers/__init__.py`` takes from TensorFlow, Keras or Flax modules (``optimization_tf``,
+    ``modeling_flax_utils``, ``models.bert.modeling_tf_bert``): v5 removed all of them with those backends."""
+    tree = src.tree("transformers/__init__.py")
+    out = set()
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Dict):
+            pairs = zip(node.keys, node.values)
+        elif isinstance(node, (ast.Assign, ast.AugAssign)) and isinstance(
+                getattr(node, "target", None) or (node.targets[0] if getattr(node, "targets", None) else None),
+                ast.Subscript):
+            t = node.target if isinstance(node, ast.AugAssign) else node.targets[0]
+            pairs = [(t.slice, node.value)]
+        else:
+            continue
+        for k, v in pairs:
+            key = const_str(k) if k is not None else None
+            if key and _TF_FLAX_MODULE.search(key):
+                out.update(str_list(v))
+                if "." not in key:
+                    out.add(key)  # the submodule itself (`keras_callbacks`, `optimization_tf`)
+    return sorted(out)
+
+
 def backend_exports(src) -> dict:
     """{export: [backend, ...]} for names ``transformers/__init__.py`` lists only when optional backends are
     installed (the ``else:`` of ``try: if not is_vision_available(): raise OptionalDependencyNotAvailable()``)."""
@@ -1134,6 +1161,7 @@ def extract(src: Source) -> dict:
     index = ClassIndex(src)
     facts = {"version": src.version, "exports": sorted(exports), "aliases": alias_rules(src),
              "backends": {k: v for k, v in sorted(backend_exports(src).items()) if k in exports},
+             "tf_flax": [n for n in tf_flax_exports(src) if n in exports],
              "successors": export_successors(src, exports), "owners": {}}
     for owner in OWNERS:
         p = owner_params(src, owner)

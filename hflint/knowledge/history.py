@@ -335,6 +335,7 @@ class _Tables:
         self.keywords = _Table(minors)
         self.members = _Table(minors)
         self.tasks = _Table(minors)
+        self.tf_flax: set = set()  # exports taken from TensorFlow/Keras/Flax modules in some release
 
 
 def _add_release(tables: _Tables, i: int, f: dict, every_export: set) -> None:
@@ -350,6 +351,7 @@ def _add_release(tables: _Tables, i: int, f: dict, every_export: set) -> None:
         tables.exports.note("exports", name, alias=target)
     for old, new in f["successors"].items():
         tables.exports.note("exports", old, successor=new)
+    tables.tf_flax.update(f.get("tf_flax", ()))
     if i == len(tables.minors) - 1:  # what the newest release needs beyond torch (for the knowledge-vs-reality test)
         for name, backends in f.get("backends", {}).items():
             if set(backends) - {"torch"}:
@@ -371,7 +373,8 @@ def _finish(tables: _Tables, versions: list, source: str) -> dict:
     _apply_curated(exports, tables.keywords, tables.members)
     _export_replacements(exports)
     for name, present in exports.presence.get("exports", {}).items():
-        if not present[-1] and re.match(r"(TF|Flax)[A-Z_]", name):
+        if not present[-1] and (re.match(r"(TF|Flax)[A-Z_0-9]|FLAX_|TF_|is_(tf|flax|keras|tensorflow)\w*_available$",
+                                         name) or name in tables.tf_flax):
             notes = exports.notes.get("exports", {}).get(name, {})
             if "replacement" not in notes and any(present[i] for i, m in enumerate(minors) if m.startswith("4.")):
                 exports.note("exports", name, replacement=TF_FLAX_REPLACEMENT)

@@ -94,6 +94,15 @@ def _use_text(replacement: str, suffix: str = "") -> str:
     return "; use " + (quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1])
 
 
+def _fraction(node) -> bool:
+    """A literal number between 0 and 1 (a ratio)."""
+    try:
+        value = float(node.value) if isinstance(node, (cst.Float, cst.Integer)) else None
+    except ValueError:
+        return False
+    return value is not None and 0 <= value < 1
+
+
 def suggest(name: str, candidates) -> Optional[str]:
     """``api.closest``, except a candidate that differs only in its numbers (`GPT3...` vs `GPT2...`): another
     model or size, not a typo."""
@@ -259,13 +268,15 @@ class UnknownTransformersName(_ApiRule):
         """),
         Invalid("""
             from transformers import AdamW, get_linear_schedule_with_warmup
-            optimizer = AdamW(model.parameters(), lr=5e-5)
+            def optimizer_for(model):
+                return AdamW(model.parameters(), lr=5e-5)
         """, line=1, target="5.24",
                 message="`AdamW` is not exported by transformers 5.24: removed in 4.50; use `torch.optim.AdamW`",
                 fixed="""
             from transformers import get_linear_schedule_with_warmup
             from torch.optim import AdamW
-            optimizer = AdamW(model.parameters(), lr=5e-5)
+            def optimizer_for(model):
+                return AdamW(model.parameters(), lr=5e-5)
         """),
         Invalid("""
             from transformers import TFAutoModel
@@ -289,14 +300,16 @@ class UnknownTransformersName(_ApiRule):
                 DataCollatorWithPadding,
                 get_linear_schedule_with_warmpu,
             )
-            scheduler = get_linear_schedule_with_warmpu(optimizer, 0, 1000)
+            def schedule(optimizer):
+                return get_linear_schedule_with_warmpu(optimizer, 0, 1000)
         """, line=4, message="did you mean `get_linear_schedule_with_warmup`?", fixed="""
             from transformers import (
                 AutoTokenizer,
                 DataCollatorWithPadding,
                 get_linear_schedule_with_warmup,
             )
-            scheduler = get_linear_schedule_with_warmup(optimizer, 0, 1000)
+            def schedule(optimizer):
+                return get_linear_schedule_with_warmup(optimizer, 0, 1000)
         """),
         Invalid("""
             from transformers import AutoModelForVision2Seq, AutoProcessor
@@ -569,8 +582,8 @@ class _KeywordRule(_ApiRule):
             return [], True
         if new.startswith("nothing"):
             return ([self._drop(call, arg)], True) if call is not None else ([], True)
-        if kw in _VALUE_CHANGES:
-            return [], True
+        if kw in _VALUE_CHANGES and not (kw == "warmup_ratio" and new == "warmup_steps" and _fraction(arg.value)):
+            return [], True  # (5.x `warmup_steps` takes a float below 1 as the ratio of the training steps)
         if "=" in new:
             return self._keyword_expression(arg, new, call)
         if not _IDENT.fullmatch(new) or "." in new:
@@ -713,8 +726,9 @@ class RemovedOrUnknownArgument(_KeywordRule):
     VALID = [
         Valid("""
             from transformers import Trainer, TrainingArguments
-            args = TrainingArguments(output_dir="out", eval_strategy="epoch", learning_rate=5e-5)
-            trainer = Trainer(model=model, args=args, processing_class=tokenizer)
+            def make_trainer(model, tokenizer):
+                args = TrainingArguments(output_dir="out", eval_strategy="epoch", learning_rate=5e-5)
+                return Trainer(model=model, args=args, processing_class=tokenizer)
         """),
         Valid("""
             from transformers import AutoModel
@@ -736,7 +750,8 @@ class RemovedOrUnknownArgument(_KeywordRule):
             class MyTrainer(Trainer):
                 def __init__(self, *args, alpha=0.5, **kwargs):
                     super().__init__(*args, **kwargs)
-            trainer = MyTrainer(model=model, alpha=0.1, processing_class=tok)
+            def make_trainer(model, tok):
+                return MyTrainer(model=model, alpha=0.1, processing_class=tok)
         """),
         Valid("""
             from trl import SFTConfig
@@ -745,10 +760,10 @@ class RemovedOrUnknownArgument(_KeywordRule):
         Valid("""
             import transformers
             from packaging import version
-            if version.parse(transformers.__version__) < version.parse("4.46"):
-                trainer = transformers.Trainer(model=model, tokenizer=tok)
-            else:
-                trainer = transformers.Trainer(model=model, processing_class=tok)
+            def make_trainer(model, tok):
+                if version.parse(transformers.__version__) < version.parse("4.46"):
+                    return transformers.Trainer(model=model, tokenizer=tok)
+                return transformers.Trainer(model=model, processing_class=tok)
         """),
     ]
     INVALID = [
@@ -769,11 +784,13 @@ class RemovedOrUnknownArgument(_KeywordRule):
         """),
         Invalid("""
             from transformers import Trainer
-            trainer = Trainer(model=model, args=args, tokenizer=tokenizer)
-        """, line=2, message="removed in 5.0; use `processing_class=`",
+            def make_trainer(model, args, tokenizer):
+                return Trainer(model=model, args=args, tokenizer=tokenizer)
+        """, line=3, message="removed in 5.0; use `processing_class=`",
                 fixed="""
             from transformers import Trainer
-            trainer = Trainer(model=model, args=args, processing_class=tokenizer)
+            def make_trainer(model, args, tokenizer):
+                return Trainer(model=model, args=args, processing_class=tokenizer)
         """),
         Invalid("""
             from transformers import TrainingArguments
@@ -850,7 +867,8 @@ class DeprecatedArgument(_KeywordRule):
         """),
         Valid("""
             from transformers import Trainer
-            trainer = Trainer(model=model, processing_class=tokenizer)
+            def make_trainer(model, tokenizer):
+                return Trainer(model=model, processing_class=tokenizer)
         """),
         Valid("""
             from transformers import AutoModel

@@ -86,6 +86,23 @@ def _class_notes(kind: str, member: str) -> dict:
     return {}
 
 
+@lru_cache(maxsize=16)
+def _removed_member_names(target: tuple) -> frozenset:
+    """Every member name that a kind's roots or one of its classes lacks at ``target`` though it had it before."""
+    k = api.knowledge_for(target)
+    t = k.clamp(target)
+    names = set()
+    for kind in _KIND_WORDS:
+        for prefix in ("members.", "classes."):
+            own = k.owner(prefix + kind)
+            if own is None:
+                continue
+            for key, members in own.spans.items():
+                if not k.covers(key, t):
+                    names.update(m.rsplit(".", 1)[-1] for m in members)
+    return frozenset(names)
+
+
 class Verdict:
     __slots__ = ("removed", "replacement", "since")
 
@@ -307,6 +324,13 @@ class RemovedTransformersAttribute(_ApiRule):
         """, line=3, target="5.24", message="removed in 5.0; use `tie_weights`"),
     ]
 
+    @staticmethod
+    def may_match(features) -> bool:
+        """Only files that read an attribute some release removed from some kind of transformers object."""
+        from .api import _prefilter_target
+
+        return bool(features.attrs & _removed_member_names(tuple(_prefilter_target(features))))
+
     def __init__(self, ctx):
         super().__init__(ctx)
         self._guarded: set = set()
@@ -401,8 +425,9 @@ class RemovedTransformersAttribute(_ApiRule):
         return [Replacement(attr_node, self.ctx.module.code_for_node(attr_node.value))]
 
     def _target_block(self, obj, call, keyword: str) -> list:
-        """``with tok.as_target_tokenizer():`` around calls of the same object: drop the block and pass the first
-        positional argument of each call as ``text_target=`` (``text=`` for processors)."""
+        """``with tok.as_target_tokenizer():``: drop the block, and pass the first positional argument of each call of
+        the same object inside it as ``text_target=`` (``text=`` for processors); other statements (a `decode`) stay.
+        Only for a block of simple statements."""
         if call is None:
             return []
         block = _with_of(self.ctx.module, call)
@@ -412,20 +437,27 @@ class RemovedTransformersAttribute(_ApiRule):
         if not isinstance(body, cst.IndentedBlock):
             return []
         receiver = self.ctx.module.code_for_node(call.func.value)
+        module = self.ctx.module
+        name = keyword[:-1]
         new_lines = []
         for stmt in body.body:
-            inner = _single_call(stmt)
-            if inner is None or self.ctx.module.code_for_node(inner.func) != receiver:
+            if not isinstance(stmt, cst.SimpleStatementLine):
                 return []
-            positional = [a for a in inner.args if a.keyword is None and not a.star]
-            if not positional or any(a.keyword is not None and a.keyword.value == keyword[:-1] for a in inner.args):
-                return []
-            first = positional[0]
-            new_arg = first.with_changes(keyword=cst.Name(keyword[:-1]), equal=cst.AssignEqual(
-                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
-            new_call = inner.with_changes(args=[new_arg if a is first else a for a in inner.args])
-            code = self.ctx.module.code_for_node(stmt.deep_replace(inner, new_call))
-            new_lines.append(code.strip("\n"))
+            calls = [c for c in _calls_in(stmt) if module.code_for_node(c.func) == receiver]
+            for inner in calls:
+                if any(a.keyword is not None and a.keyword.value == name for a in inner.args):
+                    return []
+            replaced = stmt
+            for inner in calls:
+                positional = [a for a in inner.args if a.keyword is None and not a.star]
+                if not positional:
+                    continue
+                first = positional[0]
+                new_arg = first.with_changes(keyword=cst.Name(name), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+                replaced = replaced.deep_replace(inner, inner.with_changes(
+                    args=[new_arg if a is first else a for a in inner.args]))
+            new_lines.append(module.code_for_node(replaced).strip("\n"))
         if not new_lines:
             return []
         return [Replacement(block, "\n".join(_reindent(line, block, self.ctx) for line in new_lines).lstrip())]
@@ -521,15 +553,16 @@ _SAFE_RENAMES = frozenset({("feature_extractor", "image_processor"), ("tokenizer
                            ("additional_special_tokens_ids", "extra_special_tokens_ids")})
 
 
-def _single_call(stmt) -> Optional[cst.Call]:
-    """The call of ``x = tok(...)`` / ``x = tok(...).input_ids`` / ``tok(...)`` as a one-statement line."""
-    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-        return None
-    small = stmt.body[0]
-    value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
-    while isinstance(value, (cst.Attribute, cst.Subscript)):
-        value = value.value
-    return value if isinstance(value, cst.Call) else None
+def _calls_in(node) -> list:
+    """Every call inside a statement, outermost first."""
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Call(self, call) -> None:
+            found.append(call)
+
+    node.visit(Finder())
+    return found
 
 
 def _with_of(module, call) -> Optional[cst.With]:
@@ -833,6 +866,16 @@ class IgnoredTokenizerArgument(_ApiRule):
         """, line=3, target="5.24", message="did you mean `pad_to_multiple_of=`?"),
     ]
 
+    @staticmethod
+    def may_match(features) -> bool:
+        """Only files that load something and pass a keyword a tokenizer call of the target does not take."""
+        if not features.from_pretrained:
+            return False
+        from .api import _prefilter_target
+
+        valid = _tokenizer_keywords(tuple(_prefilter_target(features)))
+        return any(kw not in valid for kw in features.keywords)
+
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
         if not facts.objects:
@@ -905,6 +948,13 @@ class IgnoredTokenizerArgument(_ApiRule):
     def _emit(self, kw, why, arg, target, replacements, safe) -> Report:
         return self.report(arg.keyword, self.message.format(keyword=kw, target=vtext(target), why=why),
                            replacements=replacements, fix_safe=safe, data={"keyword": kw, "target": vtext(target)})
+
+
+@lru_cache(maxsize=16)
+def _tokenizer_keywords(target: tuple) -> frozenset:
+    """Keywords some tokenizer call of the release takes (current, deprecated or model-specific)."""
+    return api.names_at("tokenizer.__call__", target) | api.names_at("tokenizer.pad", target) | \
+        api.names_at("tokenizer.__call__.any", target)
 
 
 def _near_keyword(kw: str, valid) -> Optional[str]:
