@@ -77,6 +77,23 @@ def _definers(kind: str, member: str, target: tuple) -> tuple:
 
 
 @lru_cache(maxsize=1024)
+def _class_removed(kind: str, member: str, target: tuple) -> Optional[str]:
+    """The first release in which a class of the kind lost ``member`` (for the classes that had it), up to
+    ``target``."""
+    k = api.knowledge_for(target)
+    own = k.owner(f"classes.{kind}")
+    suffix = "." + member
+    found = []
+    for key, names in (own.spans.items() if own is not None else ()):
+        for name in names:
+            if name.endswith(suffix):
+                st = k.status(f"classes.{kind}", name, target)
+                if st.state == "removed" and st.removed:
+                    found.append(api.parse_version(st.removed))
+    return api.vtext(min(found)) if found else None
+
+
+@lru_cache(maxsize=1024)
 def _class_notes(kind: str, member: str) -> dict:
     """Notes any class of the kind gave the member (`CLIPProcessor.feature_extractor` -> `image_processor`)."""
     suffix = "." + member
@@ -137,7 +154,7 @@ def removed_member(kind: str, cls: str, member: str, checkpoint: Optional[str], 
         # never a root member: a member only some classes had (`feature_extractor` of the vision processors)
         if not note:
             return None
-        replacement, removed = note.get("replacement"), note.get("planned_removal")
+        replacement, removed = note.get("replacement"), _class_removed(kind, member, tuple(target))
     else:
         replacement, removed = roots.replacement or note.get("replacement"), roots.removed
     verdict = _advised(kind, Verdict(removed, replacement, removed))
