@@ -105,7 +105,8 @@ def _class_notes(kind: str, member: str) -> dict:
 
 @lru_cache(maxsize=16)
 def _removed_member_names(target: tuple) -> frozenset:
-    """Every member name that a kind's roots or one of its classes lacks at ``target`` though it had it before."""
+    """The member names HF504 could report at ``target``: names a kind's roots or one of its classes lost (for the
+    kinds that need it, only those with an announced replacement). The prefilter's set: a superset."""
     k = api.knowledge_for(target)
     t = k.clamp(target)
     names = set()
@@ -115,8 +116,14 @@ def _removed_member_names(target: tuple) -> frozenset:
             if own is None:
                 continue
             for key, members in own.spans.items():
-                if not k.covers(key, t):
-                    names.update(m.rsplit(".", 1)[-1] for m in members)
+                if k.covers(key, t):
+                    continue
+                for member in members:
+                    if prefix == "classes." and "." not in member:
+                        continue  # a class that is gone: HF501's business
+                    if kind in NEED_ADVICE and not own.notes.get(member, {}).get("replacement"):
+                        continue
+                    names.add(member.rsplit(".", 1)[-1])
     return frozenset(names)
 
 
@@ -343,10 +350,14 @@ class RemovedTransformersAttribute(_ApiRule):
 
     @staticmethod
     def may_match(features) -> bool:
-        """Only files that read an attribute some release removed from some kind of transformers object."""
+        """Only files that read, on a name bound to a load (or its attributes), a member some release removed."""
         from .api import _prefilter_target
 
-        return bool(features.attrs & _removed_member_names(tuple(_prefilter_target(features))))
+        removed = _removed_member_names(tuple(_prefilter_target(features)))
+        if not features.attrs & removed:
+            return False
+        receivers = features.hf_receivers
+        return any(base in receivers and attr in removed for base, attr in features.receiver_attrs)
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -885,13 +896,15 @@ class IgnoredTokenizerArgument(_ApiRule):
 
     @staticmethod
     def may_match(features) -> bool:
-        """Only files that load something and pass a keyword a tokenizer call of the target does not take."""
+        """Only files that pass a keyword the target's tokenizer calls do not take, to a call of a name bound to a
+        load or to one of the tokenizer methods."""
         if not features.from_pretrained:
             return False
         from .api import _prefilter_target
 
         valid = _tokenizer_keywords(tuple(_prefilter_target(features)))
-        return any(kw not in valid for kw in features.keywords)
+        calls = features.hf_receivers | set(_TOKENIZER_CALLS)
+        return any(kw not in valid for last, kws in features.call_keywords.items() if last in calls for kw in kws)
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
