@@ -93,7 +93,35 @@ def codes(code: str, target: str = "5.24", select=("HF5",)):
      if model.config.do_sample:
          print("sampling")
      """, 3, "use `generation_config.do_sample`"),
+    ("""
+     from transformers import AutoConfig
+     config = AutoConfig.from_pretrained("facebook/bart-large-cnn")
+     beams = config.num_beams
+     """, 3, "use `generation_config.num_beams`"),
+    ("""
+     from transformers import AutoProcessor
+     processor = AutoProcessor.from_pretrained("openai/clip-vit-base-patch32")
+     def pixels(image):
+         return processor.feature_extractor(images=image, return_tensors="pt").pixel_values
+     """, 4, "use `image_processor`"),
+    ("""
+     from transformers import BertModel
+     model = BertModel.from_pretrained("bert-base-uncased")
+     model.prune_heads({0: [0, 1]})
+     """, 3, "`model.prune_heads` does not exist on a transformers model in transformers 5.24: removed in 5.0"),
 ])
+
+
+def test_member_of_a_removed_class_is_judged_on_its_successor():
+    code = """
+        from transformers import DetrFeatureExtractor
+        feature_extractor = DetrFeatureExtractor.from_pretrained("facebook/detr-resnet-50")
+        def boxes(outputs, sizes):
+            return feature_extractor.post_process(outputs, sizes)
+        """
+    assert [(line, c) for line, c, _ in findings(code)] == [(1, "HF501"), (4, "HF504")]
+    assert "feature_extractor.post_process_object_detection(outputs, threshold=0.0, target_sizes=sizes)" in \
+        fixed(code)
 def test_removed_members_are_reported(code, line, message):
     found = [f for f in findings(code) if f[1] == "HF504"]
     assert len(found) == 1, found

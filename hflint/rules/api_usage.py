@@ -14,8 +14,8 @@ from ..analysis.bindings import QName
 from ..analysis.values import HFObject, Str
 from ..knowledge import api, normalize_checkpoint
 from ..lazy_libcst import cst
-from .api import _ApiRule, _loaded_from_transformers, introduces_new_name, suggest, target_of, user_defined_names, \
-    vtext
+from .api import _ApiRule, _loaded_from_transformers, _names_in, introduces_new_name, suggest, target_of, \
+    user_defined_names, vtext
 from .base import Invalid, Replacement, Report, Valid
 
 # ==================================================================================================== HF504
@@ -57,6 +57,16 @@ def _specific(cls: str, target) -> Optional[str]:
         return None
     status = api.export_status(cls, target)
     return status.alias or cls
+
+
+def _kind_of_class(cls: str, default: str) -> str:
+    if cls.endswith(("ImageProcessor", "ImageProcessorFast")):
+        return "image_processor"
+    if cls.endswith("FeatureExtractor"):
+        return "feature_extractor"
+    if cls.endswith("Processor"):
+        return "processor"
+    return default
 
 
 def _stem(cls: str) -> str:
@@ -148,6 +158,11 @@ def removed_member(kind: str, cls: str, member: str, checkpoint: Optional[str], 
         unknown = api.Status("unknown")
         own = api.param_status(f"classes.{kind}", f"{specific}.{member}", target) or unknown
         exists = api.param_status(f"classes.{kind}", specific, target) or unknown
+        if exists.state == "removed":
+            # the class itself is gone (HF501 says so, and renames it): judge the member on its successor
+            successors = _names_in(api.export_status(specific, target).replacement or "")
+            if len(successors) == 1 and successors[0] != specific:
+                return removed_member(_kind_of_class(successors[0], kind), successors[0], member, checkpoint, target)
         if own.state in ("ok", "deprecated", "ignored"):
             return None
         if own.state == "removed" and exists.state == "ok":
