@@ -126,3 +126,19 @@ def test_cache_write_failures_never_crash(newer_release, tmp_path, monkeypatch):
     assert fresh.extended_tables(api.installed_release()) is None
     assert fresh.last_error
     assert not api.knows(newer_release)
+
+
+def test_a_newer_version_only_reported_is_not_extracted(monkeypatch, tmp_path):
+    # what a suite does to pretend the next release is installed: no sources to read, so no extraction and no cache
+    newest = api.newest_version()
+    newer = (newest[0], newest[1] + 1)
+    monkeypatch.setenv("HFLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(api, "installed_version", lambda: newer)
+    api._fresh_for.cache_clear()
+    try:
+        assert not api.knows(newer)
+        assert not (tmp_path / "cache").exists()
+        code = "from transformers import AutoModel, NewInTheNextRelease\n"
+        assert lint_source(code, "x.py", Settings(select=["HF5"])).findings == []
+    finally:
+        api._fresh_for.cache_clear()
