@@ -212,12 +212,12 @@ class UnknownTransformersName(_ApiRule):
     VALID = [
         Valid("""
             from transformers import AutoModelForQuestionAnswering, AutoTokenizer, Trainer, TrainingArguments
-        """),
+        """, target="5.24"),
         Valid("""
             import transformers
             model = transformers.AutoModel.from_pretrained("bert-base-cased")
             transformers.logging.set_verbosity_error()
-        """),
+        """, target="5.24"),
         Valid("""
             try:
                 from transformers import AdamW
@@ -228,7 +228,7 @@ class UnknownTransformersName(_ApiRule):
             # submodule imports are not checked
             from transformers.models.bert.modeling_bert import BertSelfAttention
             from transformers.trainer_utils import get_last_checkpoint
-        """),
+        """, target="5.24"),
         Valid("""
             from packaging import version
             import transformers
@@ -251,7 +251,7 @@ class UnknownTransformersName(_ApiRule):
             import transformers as tf
             config = tf.AutoConfig.from_pretrained("gpt2")
             print(tf.__version__)
-        """),
+        """, target="5.24"),
         Valid("""
             # still exported by 4.46
             from transformers import AdamW, AutoModelForVision2Seq, ViTFeatureExtractor
@@ -265,7 +265,7 @@ class UnknownTransformersName(_ApiRule):
                 fixed="""
             from transformers import AutoConfig, AutoModelForQuestionAnswering
             model = AutoModelForQuestionAnswering.from_pretrained("bert-base-cased")
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import AdamW, get_linear_schedule_with_warmup
             def optimizer_for(model):
@@ -293,7 +293,7 @@ class UnknownTransformersName(_ApiRule):
                 fixed="""
             import transformers as tf
             model = tf.AutoModelForSequenceClassification.from_pretrained("roberta-base")
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import (
                 AutoTokenizer,
@@ -310,7 +310,7 @@ class UnknownTransformersName(_ApiRule):
             )
             def schedule(optimizer):
                 return get_linear_schedule_with_warmup(optimizer, 0, 1000)
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import AutoModelForVision2Seq, AutoProcessor
             model = AutoModelForVision2Seq.from_pretrained("Salesforce/blip2-opt-2.7b")
@@ -729,21 +729,21 @@ class RemovedOrUnknownArgument(_KeywordRule):
             def make_trainer(model, tokenizer):
                 args = TrainingArguments(output_dir="out", eval_strategy="epoch", learning_rate=5e-5)
                 return Trainer(model=model, args=args, processing_class=tokenizer)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import AutoModel
             model = AutoModel.from_pretrained("bert-base-cased", token=True, output_hidden_states=True)
-        """),
+        """, target="5.24"),
         Valid("""
             # from_pretrained passes unknown keywords on to the config: not an error
             from transformers import AutoModelForSequenceClassification
             model = AutoModelForSequenceClassification.from_pretrained("roberta-base", num_labels=3, my_flag=1)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import TrainingArguments
             settings = {"evaluation_strategy": "epoch"}
             args = TrainingArguments("out", **settings)
-        """),
+        """, target="5.24"),
         Valid("""
             # a user subclass may take its own keywords
             from transformers import Trainer
@@ -752,11 +752,11 @@ class RemovedOrUnknownArgument(_KeywordRule):
                     super().__init__(*args, **kwargs)
             def make_trainer(model, tok):
                 return MyTrainer(model=model, alpha=0.1, processing_class=tok)
-        """),
+        """, target="5.24"),
         Valid("""
             from trl import SFTConfig
             config = SFTConfig(output_dir="out", max_seq_length=512, packing=True)
-        """),
+        """, target="5.24"),
         Valid("""
             import transformers
             from packaging import version
@@ -764,7 +764,7 @@ class RemovedOrUnknownArgument(_KeywordRule):
                 if version.parse(transformers.__version__) < version.parse("4.46"):
                     return transformers.Trainer(model=model, tokenizer=tok)
                 return transformers.Trainer(model=model, processing_class=tok)
-        """),
+        """, target="5.24"),
     ]
     INVALID = [
         Invalid("""
@@ -781,7 +781,7 @@ class RemovedOrUnknownArgument(_KeywordRule):
                 output_dir="out",
                 eval_strategy="epoch",
             )
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import Trainer
             def make_trainer(model, args, tokenizer):
@@ -791,29 +791,29 @@ class RemovedOrUnknownArgument(_KeywordRule):
             from transformers import Trainer
             def make_trainer(model, args, tokenizer):
                 return Trainer(model=model, args=args, processing_class=tokenizer)
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import TrainingArguments
             args = TrainingArguments(model_name="bert-base-cased", output_dir="out")
-        """, line=2, message="`model_name` is not an argument of `TrainingArguments` in transformers 5.24"),
+        """, line=2, message="`model_name` is not an argument of `TrainingArguments` in transformers 5.24", target="5.24"),
         Invalid("""
             from transformers import AutoTokenizer
             tok = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf", use_auth_token=True)
         """, line=2, message="`use_auth_token` is not an argument of `AutoTokenizer.from_pretrained` in "
-                             "transformers 5.24: removed in 5.0; use `token=`"),
+                             "transformers 5.24: removed in 5.0; use `token=`", target="5.24"),
         Invalid("""
             import transformers
             args = transformers.TrainingArguments("out", no_cuda=True, overwrite_output_dir=True)
         """, line=2, count=2, message="`no_cuda` is not an argument of `TrainingArguments` in transformers 5.24: "
-                                      "removed in 5.0; use `use_cpu=`"),
+                                      "removed in 5.0; use `use_cpu=`", target="5.24"),
         Invalid("""
             from transformers import AutoModelForCausalLM
             model = AutoModelForCausalLM.from_pretrained("gpt2", load_in_8bit=True)
-        """, line=2, message="use `quantization_config=BitsAndBytesConfig(load_in_8bit=True)`"),
+        """, line=2, message="use `quantization_config=BitsAndBytesConfig(load_in_8bit=True)`", target="5.24"),
         Invalid("""
             from transformers import Seq2SeqTrainingArguments
             args = Seq2SeqTrainingArguments("out", predict_with_generat=True)
-        """, line=2, message="did you mean `predict_with_generate=`?"),
+        """, line=2, message="did you mean `predict_with_generate=`?", target="5.24"),
     ]
 
 
@@ -856,37 +856,37 @@ class DeprecatedArgument(_KeywordRule):
             import torch
             from transformers import AutoModelForCausalLM
             model = AutoModelForCausalLM.from_pretrained("gpt2", dtype=torch.bfloat16)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import TrainingArguments
             args = TrainingArguments("out", activation_checkpointing=True, warmup_steps=0.1)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import pipeline
             pipe = pipeline("text-generation", model="gpt2", dtype="auto", device_map="auto")
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import Trainer
             def make_trainer(model, tokenizer):
                 return Trainer(model=model, processing_class=tokenizer)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import AutoModel
             kwargs = {"torch_dtype": "auto"}
             model = AutoModel.from_pretrained("bert-base-cased", **kwargs)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import AutoModel
             def load(name, torch_dtype):
                 return AutoModel.from_pretrained(name, dtype=torch_dtype)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import AutoModel
             try:
                 model = AutoModel.from_pretrained("bert-base-cased", torch_dtype="auto")
             except TypeError:
                 model = AutoModel.from_pretrained("bert-base-cased", dtype="auto")
-        """),
+        """, target="5.24"),
     ]
     INVALID = [
         Invalid("""
@@ -899,23 +899,23 @@ class DeprecatedArgument(_KeywordRule):
             import torch
             from transformers import AutoModelForCausalLM
             model = AutoModelForCausalLM.from_pretrained("gpt2", dtype=torch.bfloat16)
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import TrainingArguments
             args = TrainingArguments("out", gradient_checkpointing=True)
         """, line=2, message="deprecated since 5.23 (target transformers 5.24), to be removed in 6.0; "
-                             "use `activation_checkpointing=`"),
+                             "use `activation_checkpointing=`", target="5.24"),
         Invalid("""
             from transformers import AutoModelForCausalLM
             model = AutoModelForCausalLM.from_pretrained(
                 "meta-llama/Llama-3.1-8B",
                 tp_plan="auto",
             )
-        """, line=4, message="announced for removal in 5.18 but still accepted"),
+        """, line=4, message="announced for removal in 5.18 but still accepted", target="5.24"),
         Invalid("""
             from transformers import pipeline
             pipe = pipeline("text-generation", model="gpt2", torch_dtype="auto")
-        """, line=2, message="`torch_dtype` of `pipeline` is deprecated since 4.56"),
+        """, line=2, message="`torch_dtype` of `pipeline` is deprecated since 4.56", target="5.24"),
         Invalid("""
             from transformers import Seq2SeqTrainingArguments
             args = Seq2SeqTrainingArguments("out", gradient_checkpointing=True, predict_with_generate=True)
@@ -923,7 +923,7 @@ class DeprecatedArgument(_KeywordRule):
         Invalid("""
             from transformers import Seq2SeqTrainingArguments
             args = Seq2SeqTrainingArguments("out", gradient_checkpointing_kwargs={"use_reentrant": False})
-        """, line=2, message="use `activation_checkpointing_kwargs=`"),
+        """, line=2, message="use `activation_checkpointing_kwargs=`", target="5.24"),
     ]
 
 
