@@ -149,6 +149,11 @@ class Verdict:
 def removed_member(kind: str, cls: str, member: str, checkpoint: Optional[str], target) -> Optional[Verdict]:
     """Whether an object of ``kind`` (class ``cls``, loaded from ``checkpoint``) lacks ``member`` at ``target``
     although an earlier release had it; the verdict says when it went and what replaces it."""
+    return _removed_member(kind, cls or "", member, checkpoint, tuple(target))
+
+
+@lru_cache(maxsize=4096)
+def _removed_member(kind: str, cls: str, member: str, checkpoint: Optional[str], target: tuple) -> Optional[Verdict]:
     roots = api.param_status(f"members.{kind}", member, target)
     if roots is None or roots.state in ("ok", "deprecated", "ignored"):
         return None
@@ -162,7 +167,7 @@ def removed_member(kind: str, cls: str, member: str, checkpoint: Optional[str], 
             # the class itself is gone (HF501 says so, and renames it): judge the member on its successor
             successors = _names_in(api.export_status(specific, target).replacement or "")
             if len(successors) == 1 and successors[0] != specific:
-                return removed_member(_kind_of_class(successors[0], kind), successors[0], member, checkpoint, target)
+                return _removed_member(_kind_of_class(successors[0], kind), successors[0], member, checkpoint, target)
         if own.state in ("ok", "deprecated", "ignored"):
             return None
         if own.state == "removed" and exists.state == "ok":
@@ -377,6 +382,11 @@ class RemovedTransformersAttribute(_ApiRule):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._guarded: set = set()
+        self._withs: dict = {}  # id of a `with` item's expression -> the With statement
+
+    def visit_With(self, node) -> None:
+        for item in node.items:
+            self._withs[id(item.item)] = node
 
     def visit_Attribute(self, node) -> None:
         if self._guard:
@@ -473,7 +483,7 @@ class RemovedTransformersAttribute(_ApiRule):
         Only for a block of simple statements."""
         if call is None:
             return []
-        block = _with_of(self.ctx.module, call)
+        block = self._withs.get(id(call))
         if block is None or len(block.items) != 1 or block.items[0].asname is not None:
             return []
         body = block.body
@@ -606,19 +616,6 @@ def _calls_in(node) -> list:
 
     node.visit(Finder())
     return found
-
-
-def _with_of(module, call) -> Optional[cst.With]:
-    """The ``with`` statement whose single item is ``call``."""
-    found = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_With(self, node) -> None:
-            if any(item.item is call for item in node.items):
-                found.append(node)
-
-    module.visit(Finder())
-    return found[0] if found else None
 
 
 def _reindent(line: str, block, ctx) -> str:
