@@ -128,14 +128,15 @@ class Checker:
             import re
 
             names = set()
-            for export in dir(self.tf):
-                if export.endswith("Tokenizer") and self.imports(export):
-                    names.update(dir(getattr(self.tf, export, object)))
+            for name in dir(self.tf):
+                if name.endswith("Tokenizer") and self.imports(name):
+                    names.update(dir(getattr(self.tf, name, object)))
             root = Path(self.tf.__file__).parent
             for path in root.glob("models/*/tokenization_*.py"):
                 text = path.read_text(encoding="utf-8", errors="replace")
                 names.update(re.findall(r"self\.(\w+)\s*=", text))
-                names.update(re.findall(r"^    (?:def\s+)?(\w+)\b", text, re.M))  # methods, properties, class attributes
+                # methods, properties, class attributes
+                names.update(re.findall(r"^    (?:def\s+)?(\w+)\b", text, re.M))
             self._any_member = names
         return self._any_member
 

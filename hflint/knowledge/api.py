@@ -303,8 +303,9 @@ def knows(target) -> bool:
 # ---------------------------------------------------------------- the target and where it came from
 
 class Target(tuple):
-    """A ``(major, minor)`` target that remembers why it was chosen: ``origin`` names the source (``--target-transformers``,
-    ``configuration``, ``installed``, ``declared``, ``default``) and ``reason`` says it in words."""
+    """A ``(major, minor)`` target that remembers why it was chosen: ``origin`` names the source
+    (``--target-transformers``, the configuration, ``installed``, ``declared``, ``default``) and ``reason`` says it in
+    words."""
 
     origin: str
     reason: str

@@ -21,8 +21,6 @@ from . import HERE
 
 # The reason the last extraction failed (shown by `hflint check --verbose`), or None.
 last_error: Optional[str] = None
-# Where the tables for the installed release were read from, once they were needed.
-last_folder: Optional[str] = None
 
 
 def cache_root() -> str:
@@ -61,12 +59,11 @@ def installed_root() -> Optional[str]:
 def extended_tables(release: Optional[str], root: Optional[str] = None) -> Optional[str]:
     """The folder of tables covering ``release`` (the installed one, read from ``root``), extracting and caching it
     when needed; None when that is impossible (then the shipped tables answer, and unknown names stay silent)."""
-    global last_error, last_folder
+    global last_error
     if not release:
         return None
     folder = os.path.join(cache_root(), "knowledge", f"transformers-{release}-{_digest()}")
     if all(os.path.exists(os.path.join(folder, f"{n}.json")) for n in ("exports", "keywords", "members", "tasks")):
-        last_folder = folder
         return folder
     try:
         root = root or installed_root()
@@ -95,5 +92,4 @@ def extended_tables(release: Optional[str], root: Optional[str] = None) -> Optio
     except Exception as exc:  # noqa: BLE001 - odd sources, a read-only cache: never crash the host
         last_error = f"{type(exc).__name__}: {exc}"
         return None
-    last_folder = folder
     return folder

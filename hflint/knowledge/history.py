@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable
-
 from .extract import KINDS, OWNERS, minor, resolve_alias
 
 TF_FLAX_REPLACEMENT = "TensorFlow/Flax support was removed in v5"
@@ -563,21 +561,3 @@ def _span_sort_key(key: str):
 
 
 TABLES = ("exports", "keywords", "members", "tasks")
-
-
-def table_of(owner: str) -> str:
-    """The table file an owner's history lives in."""
-    if owner == "exports":
-        return "exports"
-    if owner.startswith(("members.", "classes.")):
-        return "members"
-    if owner == "pipeline.tasks":
-        return "tasks"
-    return "keywords"
-
-
-def iter_owner_names(table: dict) -> Iterable:
-    for owner, data in table["owners"].items():
-        for key, names in data["spans"].items():
-            for name in names:
-                yield owner, name, key
