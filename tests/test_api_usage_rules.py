@@ -467,3 +467,64 @@ def test_warmup_ratio_becomes_a_fractional_warmup_steps():
     assert fixed(code, unsafe=False) == 'from transformers import TrainingArguments\n' \
                                         'args = TrainingArguments("out", warmup_steps=0.1)\n'
     assert fixed(code, target="4.46") == code  # still a valid keyword there
+
+
+V4_SCRIPT = '''
+import argparse
+from transformers import (
+    AdamW,
+    AutoModelForSeq2SeqLM,
+    AutoTokenizer,
+    Seq2SeqTrainer,
+    Seq2SeqTrainingArguments,
+    ViTFeatureExtractor,
+    get_linear_schedule_with_warmup,
+    pipeline,
+)
+
+parser = argparse.ArgumentParser()
+args = parser.parse_args()
+tokenizer = AutoTokenizer.from_pretrained("t5-small", use_fast=False, use_auth_token=True)
+model = AutoModelForSeq2SeqLM.from_pretrained("t5-small", from_tf=False, low_cpu_mem_usage=True)
+extractor = ViTFeatureExtractor.from_pretrained("google/vit-base-patch16-224")
+
+
+def preprocess(examples):
+    inputs = tokenizer.batch_encode_plus(examples["src"], max_length=128, pad_to_max_length=True, truncation=True)
+    with tokenizer.as_target_tokenizer():
+        labels = tokenizer(examples["tgt"], max_length=64, pad_to_max_length=True, truncation=True)
+    inputs["labels"] = labels["input_ids"]
+    return inputs
+
+
+enc = tokenizer.encode_plus("hello", "world", return_tensor="pt")
+optimizer = AdamW(model.parameters(), lr=1e-4)
+scheduler = get_linear_schedule_with_warmup(optimizer, 0, 100)
+training_args = Seq2SeqTrainingArguments(
+    "out",
+    evaluation_strategy="epoch",
+    per_gpu_train_batch_size=8,
+    warmup_ratio=0.1,
+    overwrite_output_dir=True,
+    predict_with_generate=True,
+)
+trainer = Seq2SeqTrainer(model=model, args=training_args, tokenizer=tokenizer)
+summarizer = pipeline("summarization", model="t5-small")
+print(model.config.num_beams)
+'''
+
+
+def test_a_v4_script_is_fixed_for_v5_except_what_has_no_mechanical_fix():
+    before = findings(V4_SCRIPT)
+    assert sorted({c for _, c, _ in before}) == ["HF501", "HF502", "HF504", "HF505", "HF506"] and len(before) == 19
+    after = fixed(V4_SCRIPT, select=("ALL",))
+    left = findings(after)
+    assert [(c, "summarization" in m) for _, c, m in left] == [("HF505", True)]  # another model, not a rename
+    for expected in ("from torch.optim import AdamW", "ViTImageProcessor.from_pretrained", 'token=True)',
+                     "inputs = tokenizer(examples[\"src\"], max_length=128, padding=\"max_length\"",
+                     "labels = tokenizer(text_target=examples[\"tgt\"]", 'enc = tokenizer("hello", "world", '
+                     'return_tensors="pt")', "eval_strategy=", "per_device_train_batch_size=", "warmup_steps=0.1",
+                     "processing_class=tokenizer", "model.generation_config.num_beams"):
+        assert expected in after, expected
+    for gone in ("use_fast", "from_tf", "low_cpu_mem_usage", "overwrite_output_dir", "as_target_tokenizer"):
+        assert gone not in after, gone
