@@ -157,16 +157,18 @@ import libcst as cst
 mark("libcst import")
 module = cst.parse_module(text)
 mark("parse")
-from hflint.analysis.bindings import Analyzer
+from hflint.analysis.analyzer import Analyzer
+from hflint.analysis.facts import Facts
 from hflint.analysis.walk import walk
 from hflint.config import Settings
 from hflint.engine import FileContext, _LINE_BREAK, _to_finding
 analyzer = Analyzer(module)
-ctx = FileContext(sys.argv[1], module, analyzer, Settings(select=["ALL"]))
+ctx = FileContext(sys.argv[1], module, Facts(analyzer), Settings(select=["ALL"]))
 ctx.lines = _LINE_BREAK.split(text)
 instances = [r(ctx) for r in rules]
 hooked = [r for r in instances if any(n.startswith(("visit_", "leave_")) for n in dir(type(r)))]
 walk(module, [analyzer, *hooked])
+analyzer.finish()
 mark("analysis")
 reports = [(r, rep) for r in instances for rep in r.check()]
 mark("rules")

@@ -145,6 +145,10 @@ def check(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, verify=True)
     check_usage(args, settings)
 
+    info = RunInfo(unsafe_fixes=args.unsafe_fixes, target=describe_target(settings, first), verify=args.verify)
+    if args.verbose:
+        for line in verbose_lines(info.target):
+            print(f"hflint: {line}", file=sys.stderr)
     findings: list[Finding] = []
     exclusion = settings.exclusion()
     files = discover([p for p in paths if p != STDIN],
@@ -162,13 +166,13 @@ def check(args: argparse.Namespace) -> int:
             print("hflint: no Python files found", file=sys.stderr)
         return EXIT_CLEAN
     if args.fix or args.diff:
-        return fix(args, settings, files, findings, stdin=STDIN in paths)
+        return fix(args, settings, files, findings, stdin=STDIN in paths, target=info.target)
     if STDIN in paths:
         findings += lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or STDIN, settings)
     findings += lint_files(files, settings, args.jobs)
     if args.verify:
         findings = verify_with_local_files(findings, args.quiet)
-    return report(args, findings, RunInfo(unsafe_fixes=args.unsafe_fixes, verify=args.verify))
+    return report(args, findings, info)
 
 
 def check_usage(args: argparse.Namespace, settings: Settings) -> None:
@@ -190,6 +194,29 @@ def check_usage(args: argparse.Namespace, settings: Settings) -> None:
         if api.parse_version(settings.target_transformers) < oldest:
             raise ConfigError(f"target transformers {settings.target_transformers} is older than hflint's API "
                               f"knowledge, which starts at {oldest[0]}.{oldest[1]}; the HF5xx rules cannot check it")
+
+
+def describe_target(settings: Settings, start: str) -> dict:
+    """The transformers release the HF5xx rules check against, why, and where hflint's knowledge of it comes from."""
+    from .knowledge import api, fresh
+
+    target = api.choose_target(settings.target_transformers, settings.target_origin or "configuration",
+                               start=start if start not in (STDIN, "") and os.path.exists(start) else None)
+    knowledge = api.knowledge_for(target)
+    covered = f"{api.vtext(knowledge.versions[0])}-{api.vtext(knowledge.newest)}"
+    if knowledge is api.bundled():
+        where = f"hflint's tables ({covered})"
+        if not api.knows(target):
+            why = f": {fresh.last_error}" if fresh.last_error else ""
+            where += (f"; {api.vtext(target)} is newer and its sources could not be read{why}; names hflint has "
+                      "never seen are not reported")
+    else:
+        where = f"hflint's tables extended with the installed sources ({covered}), cached in {knowledge.folder}"
+    return {"version": api.vtext(target), "origin": target.origin, "reason": target.reason, "knowledge": where}
+
+
+def verbose_lines(target: dict) -> list:
+    return [f"target transformers {target['version']} ({target['reason']})", f"API knowledge: {target['knowledge']}"]
 
 
 def verify_with_local_files(findings: list[Finding], quiet: bool) -> list[Finding]:
@@ -234,13 +261,14 @@ def report(args: argparse.Namespace, findings: list[Finding], info: RunInfo, out
     findings.sort(key=Finding.sort_key)
     counted = [f for f in findings if not withdrawn(f)]
     if args.statistics:
-        write_statistics(counted, out, args.format, args.quiet, args.unsafe_fixes)
+        write_statistics(counted, out, args.format, args.quiet, args.unsafe_fixes, info.target_line())
     else:
         WRITERS[args.format](findings, out, args.quiet, info)
     return EXIT_FINDINGS if counted and not args.exit_zero else EXIT_CLEAN
 
 
-def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings: list[Finding], stdin: bool) -> int:
+def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings: list[Finding], stdin: bool,
+        target: Optional[dict] = None) -> int:
     """``--fix`` writes the fixed files and reports what remains; ``--diff`` prints the changes and writes nothing
     (exit 1 when there would be any, or when a fix cannot be applied). Code read from stdin is written, fixed, to
     stdout, and its report to stderr. A fix that cannot be applied is always said, with why."""
@@ -264,7 +292,7 @@ def fix(args: argparse.Namespace, settings: Settings, files: list[str], findings
         return EXIT_FINDINGS if totals.diffs or totals.unapplied else EXIT_CLEAN
     _say_unapplied(totals.unapplied)
     info = RunInfo(fixed=totals.fixed, fix_mode=True, unsafe_fixes=args.unsafe_fixes, found=totals.found,
-                   unapplied=len(totals.unapplied))
+                   unapplied=len(totals.unapplied), target=target)
     return report(args, findings + totals.remaining, info, out)
 
 
@@ -372,6 +400,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="apply the exclusions to paths named on the command line too (pre-commit names every file)")
     c.add_argument("--stdin-filename", metavar="NAME", help="the name to report (and configure) stdin as")
     c.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or notices")
+    c.add_argument("--verbose", "-v", action="store_true",
+                   help="say which transformers release the HF5xx rules check against, why, and where hflint's "
+                        "knowledge of it comes from")
 
     r = commands.add_parser("rules", help="list every rule")
     r.set_defaults(run=list_rules)

@@ -38,6 +38,7 @@ class Settings:
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     target_transformers: Optional[str] = None
+    target_origin: str = ""  # where target_transformers came from: "--target-transformers" or the config file
     known_checkpoints: list[str] = field(default_factory=list)
     cls_pooled_checkpoints: list[str] = field(default_factory=list)
     vocabulary_families: dict[str, list[str]] = field(default_factory=dict)
@@ -97,6 +98,7 @@ class Settings:
             exclude=base.exclude if exclude is None else list(exclude),
             extend_exclude=base.extend_exclude + list(extend_exclude),
             force_exclude=force_exclude or base.force_exclude,
+            target_origin="--target-transformers" if target_transformers else base.target_origin,
         )
 
     def exclusion(self):
@@ -222,6 +224,8 @@ def settings_from_table(table: dict, path: Path) -> Settings:
             raise ConfigError(f"{path}: unknown key {key!r} in [tool.hflint] (known keys: {', '.join(sorted(_KEYS))})")
         name, convert = _KEYS[key]
         values[name] = convert(value, f"{path}: [tool.hflint] {key}")
+    if "target_transformers" in values:
+        values["target_origin"] = f"target-transformers in {path}"
     return Settings(root=path.parent.resolve(), **values)
 
 

@@ -34,6 +34,12 @@ def _marked(source: str, line: int, code: str) -> str:
     return "\n".join(lines)
 
 
+def _target_note(example) -> str:
+    """Examples whose meaning depends on the transformers release say which one they were checked against."""
+    target = getattr(example, "target", None)
+    return f"With `--target-transformers {target}`:\n\n" if target else ""
+
+
 def render_rule(rule: type[Rule]) -> str:
     """The Markdown page of one rule."""
     doc = rule.doc_sections()
@@ -60,11 +66,11 @@ def render_rule(rule: type[Rule]) -> str:
         examples = ["## Examples"]
         if rule.VALID:
             examples.append("### Examples hflint stays silent on")
-            examples.extend(_fenced(ex.source()) for ex in rule.VALID)
+            examples.extend(_target_note(ex) + _fenced(ex.source()) for ex in rule.VALID)
         if rule.INVALID:
             examples.append("### Examples hflint reports")
             for ex in rule.INVALID:
-                examples.append(_fenced(_marked(ex.source(), ex.line, rule.code)))
+                examples.append(_target_note(ex) + _fenced(_marked(ex.source(), ex.line, rule.code)))
                 if ex.fixed is not None:
                     examples.append("After the fix:\n\n" + _fenced(textwrap.dedent(ex.fixed).strip("\n")))
         parts.append("\n\n".join(examples))

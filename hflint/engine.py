@@ -205,6 +205,8 @@ def _lint_text(text: str, filename: str, settings: Settings, tree: Optional[ast.
             features = None
         if features is not None:
             features.target_transformers = settings.target_transformers
+            features.target_origin = settings.target_origin
+            features.filename = filename
             candidates = [r for r in candidates if r.may_match(features)]
             if not candidates:
                 return result

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from typing import Callable, Optional, Sequence, TextIO
 from urllib.parse import quote
 
 from .finding import Edit, Finding
@@ -27,6 +27,11 @@ class RunInfo:
     found: int = -1  # with --fix: the findings before fixing (-1: as many as fixed + remaining)
     unapplied: int = 0  # with --fix: fixes that could not be applied (each said on stderr)
     verify: bool = False  # --verify: findings carry data["verification"]; withdrawn ones do not count
+    target: Optional[dict] = None  # the transformers target and why: {"version", "origin", "reason", "knowledge"}
+
+    def target_line(self) -> str:
+        t = self.target
+        return f"Target: transformers {t['version']} ({t['reason']})" if t else ""
 
 
 Writer = Callable[[Sequence[Finding], TextIO, bool, RunInfo], None]
@@ -293,6 +298,8 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, quiet: bool, info: Run
             "columnKind": "unicodeCodePoints",
         }],
     }
+    if info.target:  # which transformers release the HF5xx rules checked against, and why
+        log["runs"][0]["properties"] = {"transformersTarget": dict(info.target)}
     json.dump(log, out, indent=2, ensure_ascii=False)
     out.write("\n")
 
@@ -327,9 +334,11 @@ def write_github(findings: Sequence[Finding], out: TextIO, quiet: bool, info: Ru
         out.write(f"::warning {head}::{_escape_data(f'{where}{f.code} {f.message}')}\n")
 
 
-def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: bool, unsafe_fixes: bool = False) -> None:
+def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: bool, unsafe_fixes: bool = False,
+                     target: str = "") -> None:
     """``--statistics``: how many findings per code, most frequent first (ruff's table, or a JSON array). A code is
-    marked fixable as ruff marks it: when ``--fix`` would fix some of its findings (unsafe fixes need ``--unsafe-fixes``)."""
+    marked fixable as ruff marks it: when ``--fix`` would fix some of its findings (unsafe fixes need ``--unsafe-fixes``).
+    ``target`` (the transformers release checked against, and why) closes the table."""
     from .fixes import applicable
 
     counts = Counter(f.code for f in findings)
@@ -345,3 +354,5 @@ def write_statistics(findings: Sequence[Finding], out: TextIO, fmt: str, quiet: 
         out.write(f"{n:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{names[code]}\n")
     if not quiet:
         out.write(summary(len(findings)) + "\n")
+        if target:
+            out.write(target + "\n")

@@ -32,6 +32,8 @@ class Features:
     imports_hf_module: bool = False  # `import transformers [as tf]`: any attribute may be an export
     call_keywords: dict = field(default_factory=dict)  # last name of a call -> keyword names passed to it
     target_transformers: object = None  # set by the engine from the settings, for version-aware prefilters
+    target_origin: str = ""  # where target_transformers came from (settings)
+    filename: str = ""  # the file, for the target its project declares
     # Attribute reads as (last name of the receiver, attribute), and the names that may hold a Hugging Face
     # object: bound to a load (from_pretrained, from_config, pipeline) or to a call of such a name (outputs).
     receiver_attrs: set = field(default_factory=set)

@@ -38,6 +38,19 @@ def _parse(text: str) -> tuple:
         raise pytest.UsageError(f"--installed-transformers: expected a release such as 5.25, got {text!r}") from None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_knowledge_cache(tmp_path_factory):
+    """Knowledge extracted from a release newer than the bundled tables is cached per release: the suite keeps its
+    own cache (for this process and every subprocess) instead of writing into the user's."""
+    old = os.environ.get("HFLINT_CACHE_DIR")
+    os.environ["HFLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("hflint-cache"))
+    yield
+    if old is None:
+        os.environ.pop("HFLINT_CACHE_DIR", None)
+    else:
+        os.environ["HFLINT_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def installed_transformers(request, tmp_path_factory) -> tuple:
     """The ``(major, minor)`` release reported as installed; subprocesses see it through ``PYTHONPATH``."""

@@ -62,8 +62,9 @@ def test_derived_facts_are_cached_inside_the_analysis():
     assert facts.config_changes() is facts.config_changes()
 
 
-_CONTEXT_STATEMENTS = {"With", "If", "IfExp", "For", "AsyncFor", "While", "Try", "TryStar", "ExceptHandler",
-                       "FunctionDef", "Lambda", "Decorator", "IndentedBlock", "Match", "MatchCase"}
+# The statements that make contexts: with regions, branches and version guards, loops, try/except.
+_CONTEXT_STATEMENTS = {"With", "WithItem", "If", "IfExp", "For", "AsyncFor", "While", "Try", "TryStar",
+                       "ExceptHandler", "Match", "MatchCase", "IndentedBlock"}
 
 
 @pytest.mark.parametrize("path", sorted(RULES.glob("*.py")), ids=lambda p: p.name)

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from release import TARGET
 
 from hflint.config import Settings
 from hflint.engine import lint_source
@@ -24,7 +25,7 @@ from hflint.fixes import apply_edits, edit_spans, fix_text, parses, select
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").rglob("*.py"))
-SETTINGS = Settings()
+SETTINGS = Settings(target_transformers=TARGET)
 
 HF301_HF302 = '''from transformers import AutoModel, AutoTokenizer
 tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
@@ -96,12 +97,12 @@ def test_golden_fixtures_have_fixes_to_apply():
 def test_cli_fixes_a_copy_of_the_fixtures(tmp_path):
     copy = tmp_path / "fixtures"
     shutil.copytree(ROOT / "fixtures", copy)
-    proc = _hflint("--fix", "--unsafe-fixes", "fixtures", cwd=tmp_path)
+    proc = _hflint("--fix", "--unsafe-fixes", "--target-transformers", TARGET, "fixtures", cwd=tmp_path)
     assert "fixed" in proc.stdout, proc.stdout + proc.stderr
     for path in FIXTURES:
         fixed = (copy / path.relative_to(ROOT / "fixtures")).read_text(encoding="utf-8")
         assert fixed == fix_text(path.read_text(encoding="utf-8"), path.name, SETTINGS, unsafe=True).state
-    second = _hflint("--diff", "--unsafe-fixes", "fixtures", cwd=tmp_path)
+    second = _hflint("--diff", "--unsafe-fixes", "--target-transformers", TARGET, "fixtures", cwd=tmp_path)
     assert (second.returncode, second.stdout) == (0, "")
     assert (ROOT / "fixtures").exists() and not (ROOT / "fixtures" / "fixtures").exists()
 

@@ -27,13 +27,15 @@ def test_history_covers_at_least_fifteen_releases_from_4_30():
     assert len(versions) >= 15
     assert versions[0] == (4, 30)
     assert versions == tuple(sorted(versions))
-    assert "_source" in load("api_history") and "_source" in load("checkpoints")
+    assert "_source" in load("checkpoints")
+    for table in ("exports", "keywords", "members", "tasks"):
+        assert "_source" in api.bundled().table(table)
 
 
 def test_owners_include_the_ones_the_rules_need():
     for owner in ("exports", "TrainingArguments", "Seq2SeqTrainingArguments", "Trainer", "Seq2SeqTrainer",
                   "from_pretrained.model", "from_pretrained.tokenizer", "from_pretrained.config", "pipeline",
-                  "GenerationConfig"):
+                  "GenerationConfig", "tokenizer.__call__", "tokenizer.pad"):
         assert owner in api.owners()
     assert api.is_closed("TrainingArguments") and api.is_closed("Trainer")
     assert not api.is_closed("from_pretrained.model") and not api.is_closed("GenerationConfig")
@@ -41,11 +43,16 @@ def test_owners_include_the_ones_the_rules_need():
 
 # ---------------------------------------------------------------- targets
 
-def test_target_version_prefers_installed(monkeypatch):
+def test_explicit_target_beats_installed(monkeypatch):
+    # SPEC HF5xx: flag > configuration > installed > declared dependency > newest known
     monkeypatch.setattr(api, "installed_version", lambda: (4, 46))
-    assert api.target_version("4.40") == (4, 46)
-    assert api.resolve_target(None, "4.40") == (4, 46)
-    assert api.resolve_target("5.0", "4.40") == (5, 0)  # the explicit CLI flag wins
+    assert api.target_version("4.40") == (4, 40)
+    assert api.resolve_target(None, "4.40") == (4, 40)
+    assert api.resolve_target("5.0", "4.40") == (5, 0)
+    assert api.resolve_target(None, None) == (4, 46)
+    chosen = api.choose_target(None)
+    assert chosen == (4, 46) and chosen.origin == "installed"
+    assert api.choose_target("5.0", "--target-transformers").origin == "--target-transformers"
 
 
 def test_target_version_without_installed(no_installed):
@@ -55,11 +62,13 @@ def test_target_version_without_installed(no_installed):
     assert api.resolve_target(None, None) == api.newest_version()
     assert api.resolve_target(None, "4.40") == (4, 40)
     assert api.resolve_target("v4.41", "4.40") == (4, 41)
+    assert api.choose_target(None).origin == "default"
 
 
 def test_parse_version():
     assert api.parse_version("4.40.0.dev0") == (4, 40)
     assert api.parse_version("5") == (5, 0)
+    assert api.parse_version("v5.2rc1") == (5, 2)
     with pytest.raises(ValueError):
         api.parse_version("latest")
 
@@ -273,7 +282,7 @@ def _wheels_cached(versions) -> bool:
 
 
 def test_api_history_generator_reproduces_shipped_json():
-    versions = load("api_history")["versions"]
+    versions = api.bundled().table("exports")["versions"]
     if not _wheels_cached(versions):
         pytest.skip("transformers wheels not cached (set HFLINT_WHEEL_CACHE)")
     proc = subprocess.run([sys.executable, str(REPO / "tools" / "gen_api_history.py"), "--check", "--no-download"],
@@ -295,7 +304,9 @@ def test_checkpoints_generator_reproduces_shipped_json():
 
 
 def test_json_files_stay_compact():
-    for name in ("api_history", "checkpoints"):
-        path = REPO / "hflint" / "knowledge" / f"{name}.json"
+    paths = [REPO / "hflint" / "knowledge" / "checkpoints.json"]
+    paths += sorted((REPO / "hflint" / "knowledge" / "api").glob("*.json"))
+    assert len(paths) == 5
+    for path in paths:
         assert path.stat().st_size < 600_000
         json.loads(path.read_text(encoding="utf-8"))

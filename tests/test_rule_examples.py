@@ -5,6 +5,8 @@ import textwrap
 
 import pytest
 
+from dataclasses import replace
+
 from hflint.config import Settings
 from hflint.engine import lint_source
 from hflint.rules import all_rules
@@ -19,19 +21,24 @@ def _cases(kind: str):
             yield pytest.param(rule, example, id=f"{rule.code}-{kind.lower()}-{i}")
 
 
-def _findings(rule, source):
-    return [f for f in lint_source(source, "example.py", SETTINGS, rules=[rule]).findings]
+def _settings(example) -> Settings:
+    """Examples whose meaning depends on the transformers release say which one (``target=``)."""
+    return replace(SETTINGS, target_transformers=example.target) if example.target else SETTINGS
+
+
+def _findings(rule, example):
+    return [f for f in lint_source(example.source(), "example.py", _settings(example), rules=[rule]).findings]
 
 
 @pytest.mark.parametrize("rule,example", list(_cases("VALID")))
 def test_valid_example_is_silent(rule, example):
-    findings = _findings(rule, example.source())
+    findings = _findings(rule, example)
     assert findings == [], "\n".join(f"{f.line}: {f.code} {f.message}" for f in findings)
 
 
 @pytest.mark.parametrize("rule,example", list(_cases("INVALID")))
 def test_invalid_example_is_reported(rule, example):
-    findings = _findings(rule, example.source())
+    findings = _findings(rule, example)
     assert [f.code for f in findings] == [rule.code] * example.count, \
         "\n".join(f"{f.line}: {f.code} {f.message}" for f in findings) or "no findings"
     assert findings[0].line == example.line, f"reported at line {findings[0].line}: {findings[0].message}"
@@ -59,6 +66,6 @@ def test_invalid_example_fix_gives_fixed(rule, example):
     """Applying the rule's fixes (unsafe ones too) turns the example into exactly its ``fixed`` code."""
     from hflint.fixes import fix_text
 
-    result = fix_text(example.source(), "example.py", SETTINGS, unsafe=True, rules=[rule])
+    result = fix_text(example.source(), "example.py", _settings(example), unsafe=True, rules=[rule])
     assert result.state == textwrap.dedent(example.fixed).strip("\n") + "\n"
     assert rule.fixable, f"{rule.code} has fixed= examples but fixable is empty"

@@ -60,6 +60,7 @@ class Analyzer(Evaluator, HFObjects, Summaries):
         self._scope_stack: list[tuple[Scope, tuple, Context]] = []
         self._line_stack: list[cst.SimpleStatementLine] = []
         self._statement_of: dict[int, cst.SimpleStatementLine] = {}
+        self._with_of: dict[int, cst.With] = {}  # id(with item expression) -> its With statement
 
     # ------------------------------------------------------------------ bookkeeping
     def _next(self) -> int:
@@ -283,6 +284,7 @@ class Analyzer(Evaluator, HFObjects, Summaries):
     def visit_With(self, node: cst.With) -> None:
         context = self.context
         for item in node.items:
+            self._with_of[id(item.item)] = node
             value = self.eval(item.item)
             func = item.item.func if isinstance(item.item, cst.Call) else item.item
             context = contexts.with_item_context(context, item.item, self.value_of(func))

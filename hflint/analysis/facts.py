@@ -65,6 +65,10 @@ class Facts:
         """The ids of every node the analysis evaluated (the nodes rules may report at)."""
         return self._analyzer.values.keys()
 
+    def with_statement_of(self, item: cst.CSTNode) -> Optional[cst.With]:
+        """The ``with`` statement whose item ``item`` is (``with tok.as_target_tokenizer():``), or None."""
+        return self._analyzer._with_of.get(id(item))
+
     def is_summarized(self, call: cst.Call) -> bool:
         """Whether ``call`` calls one of the file's functions whose summary is known: what it does to its
         arguments is recorded as their uses (``Use.via``), so handing an object to it hides nothing."""

@@ -5,16 +5,19 @@ Where each file's facts came from is written in its ``_source`` field.
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Optional
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 @lru_cache(maxsize=None)
 def load(name: str) -> dict:
-    with resources.files(__package__).joinpath(name + ".json").open("r", encoding="utf-8") as fh:
-        return json.load(fh)
+    """``<name>.json`` beside this file (package data, shipped as plain files)."""
+    with open(os.path.join(HERE, name + ".json"), "rb") as fh:
+        return json.loads(fh.read())
 
 
 def normalize_checkpoint(checkpoint: str) -> str:

@@ -6,7 +6,8 @@ from importlib import import_module
 
 from .base import Invalid, Replacement, Report, Rule, Valid
 
-_MODULES = ("unanalysed", "checkpoints", "config", "vocab", "embeddings", "api", "generation", "training")
+_MODULES = ("unanalysed", "checkpoints", "config", "vocab", "embeddings", "api", "api_usage", "generation",
+            "training")
 
 __all__ = ["Rule", "Valid", "Invalid", "Report", "Replacement", "all_rules", "rule_by_code"]
 

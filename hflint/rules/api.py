@@ -7,6 +7,7 @@ in the API history (``hflint.knowledge.api.resolve_target``). Code that chooses 
 """
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -26,29 +27,42 @@ _LOAD_ROLES = ("model", "tokenizer", "config", "processor")
 # An open owner hands keywords it does not know to another one: pipeline(...) loads the model with them.
 _FORWARDS_TO = {"pipeline": "from_pretrained.model"}
 # Open owners pass unknown keywords on, so a keyword that left their signature may still be handled further down
-# (the config's __init__ still pops `attn_implementation` and `torch_dtype`). Without a stated replacement only
-# these, checked in the 5.x sources, are reported: they are swallowed without effect.
-_DROPPED = {
-    "from_pretrained.model": {
-        "load_in_8bit": "quantization_config=BitsAndBytesConfig(load_in_8bit=True)",
-        "load_in_4bit": "quantization_config=BitsAndBytesConfig(load_in_4bit=True)",
-        "use_flash_attention_2": 'attn_implementation="flash_attention_2"',
-    },
-    "pipeline": {"framework": "drop it: PyTorch is the only framework"},
-}
+# (the config's __init__ still pops `attn_implementation`). A removed keyword is reported there only when the
+# release says what replaced it, or when the owner hands leftovers to a constructor that rejects them: since 5.0 a
+# model's from_pretrained gives keywords its config does not take to the model's __init__ (TypeError).
+_LEFTOVERS_RAISE = {"from_pretrained.model": (5, 0)}
 # Renames whose value changes meaning or type: say so, but no automatic rename.
 _VALUE_CHANGES = frozenset({"include_inputs_for_metrics", "push_to_hub_model_id", "push_to_hub_organization",
-                            "warmup_ratio"})
+                            "warmup_ratio", "sharded_ddp", "fsdp_min_num_params",
+                            "fsdp_transformer_layer_cls_to_wrap", "tpu_metrics_debug", "fp16_backend"})
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
-_REPORTABLE = frozenset({"deprecated", "removed", "not_yet"})
+_REPORTABLE = frozenset({"deprecated", "ignored", "removed", "not_yet"})
 
 
-def _prefilter_target(features) -> tuple:
-    return api.resolve_target(cli_flag=features.target_transformers, config_value=None)
+def _target(explicit, origin: str, filename: str) -> "api.Target":
+    start = filename if filename and os.path.exists(filename) else None
+    return api.choose_target(explicit, origin or "configuration", start=start)
 
 
-def target_of(ctx) -> tuple:
-    return api.resolve_target(cli_flag=ctx.settings.target_transformers, config_value=None)
+def _prefilter_target(features) -> "api.Target":
+    return _target(features.target_transformers, getattr(features, "target_origin", ""),
+                   getattr(features, "filename", ""))
+
+
+def target_of(ctx) -> "api.Target":
+    """The target version for this file, with where it came from (SPEC HF5xx: flag > configuration > installed >
+    declared dependency > newest known release)."""
+    cached = getattr(ctx, "_hf_target", None)
+    if cached is None:
+        cached = ctx._hf_target = _target(ctx.settings.target_transformers, ctx.settings.target_origin, ctx.filename)
+    return cached
+
+
+def introduces_new_name(target, added: Optional[str]) -> bool:
+    """A fix that writes a name older releases lack is unsafe when the target is only hflint's default guess
+    (nothing installed, declared or configured): the code may still run on one of those older releases."""
+    return getattr(target, "origin", "") == "default" and bool(added) and \
+        api.parse_version(added) > api.covered_versions()[0]
 
 
 def vtext(version: tuple) -> str:
@@ -62,6 +76,8 @@ def _names_in(replacement: str) -> list:
 
 
 def _use_text(replacement: str, suffix: str = "") -> str:
+    if re.match(r"^[A-Za-z_]\w*=\S", replacement):  # a keyword expression: `attn_implementation="sdpa"`
+        return f"; use `{replacement}`"
     names = _names_in(replacement)
     if not names:
         if replacement.startswith("nothing "):
@@ -69,6 +85,15 @@ def _use_text(replacement: str, suffix: str = "") -> str:
         return f" ({replacement})"
     quoted = [f"`{n}{suffix}`" for n in names]
     return "; use " + (quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1])
+
+
+def _fraction(node) -> bool:
+    """A literal number between 0 and 1 (a ratio)."""
+    try:
+        value = float(node.value) if isinstance(node, (cst.Float, cst.Integer)) else None
+    except ValueError:
+        return False
+    return value is not None and 0 <= value < 1
 
 
 def suggest(name: str, candidates) -> Optional[str]:
@@ -111,11 +136,14 @@ class UnknownTransformersName(_ApiRule):
 
     ## What it does
     Checks `from transformers import X` and `transformers.X` (also through `import transformers as tf`)
-    against the names the target `transformers` release exports. Typos get a "did you mean"
-    (`AutoModelforQuestionAnswering` → `AutoModelForQuestionAnswering`); removed names get what replaced
-    them (`AdamW` → `torch.optim.AdamW`, `TFAutoModel` → TensorFlow support was removed in v5); names added
-    after an older target say when they were added. Imports inside `try: ... except ImportError:` and
-    version checks are left alone. Submodule imports (`from transformers.x import y`) are not checked.
+    against the names the target `transformers` release exports, including the retired names its lazy
+    module still resolves (`LayoutLMTokenizer`, `BertTokenizerFast` and the other aliases of 5.x). Typos
+    get a "did you mean" (`AutoModelforQuestionAnswering` → `AutoModelForQuestionAnswering`); removed
+    names get what replaced them (`AdamW` → `torch.optim.AdamW`, `AutoModelForVision2Seq` →
+    `AutoModelForImageTextToText`, `ViTFeatureExtractor` → `ViTImageProcessor`, `TFAutoModel` →
+    TensorFlow support was removed in v5); names added after an older target say when they were added.
+    Imports inside `try: ... except ImportError:` and version checks are left alone. Submodule imports
+    (`from transformers.x import y`) are not checked.
 
     ## Why is this bad?
     The import fails with `ImportError` when the script starts, or — worse, in a notebook or behind a lazy
@@ -133,9 +161,11 @@ class UnknownTransformersName(_ApiRule):
     ```
 
     ## Fix safety
-    The rename is safe when the replacement is a single name `transformers` exports at the target. When the
-    old name is used elsewhere in the file, the fix imports the new name under the old one
-    (`import New as Old`).
+    A typo or a renamed class is renamed at the import and at every use in the file (when the file also
+    binds the old name elsewhere, the import brings the new name in under the old one instead). A name that
+    moved out of `transformers` (`AdamW`) is imported from its new home: an unsafe fix, because the
+    replacement's defaults differ (`torch.optim.AdamW` decays weights by 0.01 by default). A fix that writes
+    a name older releases lack is unsafe when the target is only hflint's default guess.
     """
 
     code = "HF501"
@@ -146,23 +176,23 @@ class UnknownTransformersName(_ApiRule):
     VALID = [
         Valid("""
             from transformers import AutoModelForQuestionAnswering, AutoTokenizer, Trainer, TrainingArguments
-        """),
+        """, target="5.24"),
         Valid("""
             import transformers
             model = transformers.AutoModel.from_pretrained("bert-base-cased")
             transformers.logging.set_verbosity_error()
-        """),
+        """, target="5.24"),
         Valid("""
             try:
                 from transformers import AdamW
             except ImportError:
                 from torch.optim import AdamW
-        """),
+        """, target="5.24"),
         Valid("""
             # submodule imports are not checked
             from transformers.models.bert.modeling_bert import BertSelfAttention
             from transformers.trainer_utils import get_last_checkpoint
-        """),
+        """, target="5.24"),
         Valid("""
             from packaging import version
             import transformers
@@ -170,17 +200,26 @@ class UnknownTransformersName(_ApiRule):
                 from transformers import AdamW
             else:
                 from torch.optim import AdamW
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import pipeline, get_linear_schedule_with_warmup, set_seed
             from transformers import AutoModelForImageTextToText as Vlm
             from transformers import BertTokenizerFast  # v5 resolves it to BertTokenizer
-        """),
+        """, target="5.24"),
+        Valid("""
+            # 5.x still resolves these retired tokenizers to BertTokenizer / RobertaTokenizer
+            from transformers import ElectraTokenizer, LayoutLMTokenizer, LongformerTokenizer
+            tok = LayoutLMTokenizer.from_pretrained("microsoft/layoutlm-base-uncased")
+        """, target="5.24"),
         Valid("""
             import transformers as tf
             config = tf.AutoConfig.from_pretrained("gpt2")
             print(tf.__version__)
-        """),
+        """, target="5.24"),
+        Valid("""
+            # still exported by 4.46
+            from transformers import AdamW, AutoModelForVision2Seq, ViTFeatureExtractor
+        """, target="4.46"),
     ]
     INVALID = [
         Invalid("""
@@ -188,19 +227,29 @@ class UnknownTransformersName(_ApiRule):
             model = AutoModelforQuestionAnswering.from_pretrained("bert-base-cased")
         """, line=1, message="did you mean `AutoModelForQuestionAnswering`?",
                 fixed="""
-            from transformers import AutoConfig, AutoModelForQuestionAnswering as AutoModelforQuestionAnswering
-            model = AutoModelforQuestionAnswering.from_pretrained("bert-base-cased")
-        """),
+            from transformers import AutoConfig, AutoModelForQuestionAnswering
+            model = AutoModelForQuestionAnswering.from_pretrained("bert-base-cased")
+        """, target="5.24"),
         Invalid("""
             from transformers import AdamW, get_linear_schedule_with_warmup
-        """, line=1, message="`AdamW` is not exported by transformers 5.24: removed in 4.50; use `torch.optim.AdamW`"),
+            def optimizer_for(model):
+                return AdamW(model.parameters(), lr=5e-5)
+        """, line=1, target="5.24",
+                message="`AdamW` is not exported by transformers 5.24: removed in 4.50; use `torch.optim.AdamW`",
+                fixed="""
+            from transformers import get_linear_schedule_with_warmup
+            from torch.optim import AdamW
+            def optimizer_for(model):
+                return AdamW(model.parameters(), lr=5e-5)
+        """),
         Invalid("""
             from transformers import TFAutoModel
             model = TFAutoModel.from_pretrained("bert-base-cased")
-        """, line=1, message="TensorFlow/Flax support was removed in v5"),
+        """, line=1, message="TensorFlow/Flax support was removed in v5", target="5.24"),
         Invalid("""
             from transformers import AutoModelWithLMHead
-        """, line=1, message="`AutoModelForCausalLM`, `AutoModelForMaskedLM` or `AutoModelForSeq2SeqLM`"),
+        """, line=1, message="`AutoModelForCausalLM`, `AutoModelForMaskedLM` or `AutoModelForSeq2SeqLM`",
+                target="5.24"),
         Invalid("""
             import transformers as tf
             model = tf.AutoModelForSequenceClasification.from_pretrained("roberta-base")
@@ -208,7 +257,7 @@ class UnknownTransformersName(_ApiRule):
                 fixed="""
             import transformers as tf
             model = tf.AutoModelForSequenceClassification.from_pretrained("roberta-base")
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import (
                 AutoTokenizer,
@@ -221,10 +270,26 @@ class UnknownTransformersName(_ApiRule):
             from transformers import (
                 AutoTokenizer,
                 DataCollatorWithPadding,
-                get_linear_schedule_with_warmup as get_linear_schedule_with_warmpu,
+                get_linear_schedule_with_warmup,
             )
             def schedule(optimizer):
-                return get_linear_schedule_with_warmpu(optimizer, 0, 1000)
+                return get_linear_schedule_with_warmup(optimizer, 0, 1000)
+        """, target="5.24"),
+        Invalid("""
+            from transformers import AutoModelForVision2Seq, AutoProcessor
+            model = AutoModelForVision2Seq.from_pretrained("Salesforce/blip2-opt-2.7b")
+            assert isinstance(model, AutoModelForVision2Seq.__mro__[0])
+        """, line=1, target="5.24", message="removed in 5.0; use `AutoModelForImageTextToText`", fixed="""
+            from transformers import AutoModelForImageTextToText, AutoProcessor
+            model = AutoModelForImageTextToText.from_pretrained("Salesforce/blip2-opt-2.7b")
+            assert isinstance(model, AutoModelForImageTextToText.__mro__[0])
+        """),
+        Invalid("""
+            from transformers import ViTFeatureExtractor
+            extractor = ViTFeatureExtractor.from_pretrained("google/vit-base-patch16-224")
+        """, line=1, target="5.24", message="use `ViTImageProcessor`", fixed="""
+            from transformers import ViTImageProcessor
+            extractor = ViTImageProcessor.from_pretrained("google/vit-base-patch16-224")
         """),
     ]
 
@@ -239,13 +304,20 @@ class UnknownTransformersName(_ApiRule):
         super().__init__(ctx)
         self._target = target_of(ctx)
         self._exports = api.names_at("exports", self._target)
-        self._imports: list = []  # (alias Name node, name, bound name or None)
+        self._imports: list = []  # (alias Name node, name, bound name or None, ImportFrom node, ImportAlias node)
         self._attrs: list = []  # (attr Name node, name)
         self._store_targets: set = set()
-        self._names_seen: dict = {}
+        self._names_seen: dict = {}  # name -> Name nodes that read or bind it (not attributes, keywords, ...)
+        self._not_uses: set = set()  # ids of Name nodes that are attribute names, keywords, definitions
 
     def visit_ImportFrom(self, node) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar) or self._guard:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            self._not_uses.add(id(alias.name))
+            if alias.asname is not None:
+                self._not_uses.add(id(alias.asname.name))
+        if node.relative or node.module is None or self._guard:
             return
         if dotted_name(node.module) != "transformers":
             return
@@ -253,15 +325,27 @@ class UnknownTransformersName(_ApiRule):
             if not isinstance(alias.name, cst.Name):
                 continue
             asname = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
-            self._imports.append((alias.name, alias.name.value, asname))
+            self._imports.append((alias.name, alias.name.value, asname, node, alias))
 
     def visit_AssignTarget(self, node) -> None:
         self._store_targets.add(id(node.target))
 
+    def visit_Arg(self, node) -> None:
+        if node.keyword is not None:
+            self._not_uses.add(id(node.keyword))
+
+    def visit_FunctionDef(self, node) -> None:
+        self._not_uses.add(id(node.name))
+
+    def visit_ClassDef(self, node) -> None:
+        self._not_uses.add(id(node.name))
+
     def visit_Name(self, node) -> None:
-        self._names_seen[node.value] = self._names_seen.get(node.value, 0) + 1
+        if id(node) not in self._not_uses:
+            self._names_seen.setdefault(node.value, []).append(node)
 
     def visit_Attribute(self, node) -> None:
+        self._not_uses.add(id(node.attr))
         if self._guard or id(node) in self._store_targets:
             return
         base = self.ctx.facts.value_of(node.value)
@@ -269,21 +353,23 @@ class UnknownTransformersName(_ApiRule):
             self._attrs.append((node.attr, node.attr.value))
 
     def check(self) -> Iterable[Report]:
-        for name_node, name, asname in self._imports:
-            report = self._check_name(name_node, name, rename_import=asname is None)
+        for name_node, name, asname, stmt, alias in self._imports:
+            report = self._check_name(name_node, name, (asname, stmt, alias))
             if report:
                 yield report
         for name_node, name in self._attrs:
-            report = self._check_name(name_node, name, rename_import=False)
+            report = self._check_name(name_node, name, None)
             if report:
                 yield report
 
-    def _check_name(self, node, name: str, rename_import: bool) -> Optional[Report]:
-        if name.startswith("_") or name in self._exports or legacy_fast_alias(name, self._target):
+    def _check_name(self, node, name: str, imported: Optional[tuple]) -> Optional[Report]:
+        if name.startswith("_") or name in self._exports:
             return None
         status = api.export_status(name, self._target)
+        if status.state == "unknown" and not api.knows(self._target):
+            return None  # a release newer than hflint's knowledge may export it
         target = vtext(self._target)
-        new = None
+        new = external = None
         if status.state == "removed":
             why = f"removed in {status.removed}"
             if status.replacement:
@@ -291,29 +377,49 @@ class UnknownTransformersName(_ApiRule):
                 names = _names_in(status.replacement)
                 if len(names) == 1 and names[0] in self._exports:
                     new = names[0]
+                elif len(names) == 1 and "." in names[0] and not _from_transformers(names[0]):
+                    external = names[0]
         elif status.state == "not_yet":
             why = f"added in {status.added}"
         else:
             new = suggest(name, self._exports)
             why = f"did you mean `{new}`?" if new else "no release from 4.30 on exports it"
-        replacements = []
+        replacements, safe = [], True
         if new:
-            # the first Name is the import itself; a later one is a use of the old name, which must keep working
-            code = f"{new} as {name}" if rename_import and self._names_seen.get(name, 0) > 1 else new
-            replacements = [Replacement(node, code)]
+            replacements = self._rename(node, name, new, imported)
+            safe = not introduces_new_name(self._target, api.export_status(new, self._target).added)
+        elif external and imported is not None:
+            # `from transformers import AdamW` -> `from torch.optim import AdamW`: other defaults, so unsafe
+            replacements, safe = self._import_from_elsewhere(name, external, imported), False
         return self.report(node, self.message.format(name=name, target=target, why=why),
-                           replacements=replacements, fix_safe=True,
-                           data={"name": name, "state": status.state, "target": target, "replacement": new})
+                           replacements=replacements, fix_safe=safe,
+                           data={"name": name, "state": status.state, "target": target,
+                                 "replacement": new or external})
 
+    def _rename(self, node, name: str, new: str, imported: Optional[tuple]) -> list:
+        """Rename the import and every use of the name in the file, as a person would. When the file binds the name
+        anywhere else too (a parameter, an assignment, another import), renaming could change what those mean: the
+        import then brings the new name in under the old one."""
+        if imported is None or imported[0] is not None:  # `transformers.X`, or `import X as Y` (uses say Y)
+            return [Replacement(node, new)]
+        uses = [n for n in self._names_seen.get(name, ()) if n is not node]
+        bindings = sum(len(scope.bindings.get(name, ())) for scope in self.ctx.facts.scopes)
+        if bindings > 1 or any(id(n) in self._store_targets for n in uses):
+            return [Replacement(node, f"{new} as {name}")]
+        return [Replacement(node, new)] + [Replacement(n, new) for n in uses]
 
-def legacy_fast_alias(name: str, target: tuple) -> bool:
-    """v5 resolves the old ``*TokenizerFast`` names (from 5.0) and ``*ImageProcessorFast`` names (from 5.4) to the
-    class without the suffix (transformers/utils/import_utils.py, ``_LazyModule.__getattr__``); the export lists
-    no longer name them."""
-    for suffix, since in (("TokenizerFast", (5, 0)), ("ImageProcessorFast", (5, 4))):
-        if name.endswith(suffix) and target >= since:
-            return name[:-4] in api.names_at("exports", target)
-    return False
+    def _import_from_elsewhere(self, name: str, dotted: str, imported: tuple) -> list:
+        asname, stmt, alias = imported
+        module, _, obj = dotted.rpartition(".")
+        bound = asname or name
+        line = f"from {module} import {obj}" + (f" as {bound}" if bound != obj else "")
+        if len(stmt.names) == 1:
+            return [Replacement(stmt, line)]
+        rest = [a for a in stmt.names if a is not alias]
+        if stmt.lpar is None:  # no trailing comma outside parentheses
+            rest[-1] = rest[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        kept = self.ctx.module.code_for_node(stmt.with_changes(names=rest))
+        return [Replacement(stmt, kept), Replacement(stmt, line, insert_after=True)]
 
 
 # ==================================================================================================== HF502/HF503
@@ -385,11 +491,11 @@ class _KeywordRule(_ApiRule):
         for arg in node.args:
             if arg.keyword is None or arg.star or arg.keyword.value in accepted:
                 continue
-            finding = self._keyword(owner, arg)
+            finding = self._keyword(owner, arg, node)
             if finding is not None:
                 self._found.append(finding)
 
-    def _keyword(self, owner: tuple, arg) -> Optional[Report]:
+    def _keyword(self, owner: tuple, arg, call) -> Optional[Report]:
         table, label = owner
         kw = arg.keyword.value
         target = self._target
@@ -402,6 +508,7 @@ class _KeywordRule(_ApiRule):
             forwarded = api.param_status(forward, kw, target)
             if forwarded is not None and forwarded.state != "unknown":
                 status = forwarded
+                table = forward
         state = status.state
         if state == "ok":
             return None
@@ -409,16 +516,19 @@ class _KeywordRule(_ApiRule):
             return self._deprecated(label, table, kw, status, arg) if "deprecated" in self.states else None
         if "error" not in self.states:
             return None
+        if state == "ignored":
+            why = f"accepted but ignored since {status.ignored}" + _use_text(status.replacement or "nothing", "=")
+            return self._error(label, kw, why, arg, status.replacement, table, call=call)
         if state == "removed":
-            dropped = _DROPPED.get(table, {}).get(kw)
-            if not closed and not status.replacement and not dropped:
+            raises = _LEFTOVERS_RAISE.get(table)
+            if not closed and not status.replacement and not (raises and target >= raises):
                 return None
             why = f"removed in {status.removed}"
             if status.replacement:
                 why += _use_text(status.replacement, "=")
-            elif dropped:
-                why += f"; {dropped}" if dropped.startswith("drop it") else f"; use `{dropped}`"
-            return self._error(label, kw, why, arg, status.replacement, table)
+            elif raises:
+                why += " (a TypeError: the model's __init__ receives it)"
+            return self._error(label, kw, why, arg, status.replacement, table, call=call)
         if state == "not_yet":
             old = self._old_spelling(table, kw)
             if not closed and not old:
@@ -426,7 +536,7 @@ class _KeywordRule(_ApiRule):
             why = f"added in {status.added}" + (f"; use `{old}=`" if old else "")
             return self._error(label, kw, why, arg, old, table)
         # unknown: never in any covered release
-        if not closed:
+        if not closed or not api.knows(target):
             return None
         near = suggest(kw, api.names_at(table, target))
         why = f"did you mean `{near}=`?" if near else "no release from 4.30 on has it"
@@ -439,21 +549,92 @@ class _KeywordRule(_ApiRule):
                 return name
         return None
 
-    def _rename(self, arg, new: Optional[str], table: str, kw: str) -> list:
-        if not new or kw in _VALUE_CHANGES or not _IDENT.fullmatch(new) or "." in new:
-            return []
-        if api.param_status(table, new, self._target).state not in ("ok", "deprecated"):
-            return []
-        return [Replacement(arg.keyword, new)]
+    def _rename(self, arg, new: Optional[str], table: str, kw: str, call=None) -> tuple:
+        """(replacements, safe) for a keyword whose replacement is known: a rename, a keyword expression
+        (`load_in_8bit=True` -> `quantization_config=BitsAndBytesConfig(load_in_8bit=True)`), or dropping a keyword
+        that does nothing."""
+        if not new:
+            return [], True
+        if new.startswith("nothing"):
+            return ([self._drop(call, arg)], True) if call is not None else ([], True)
+        if kw in _VALUE_CHANGES and not (kw == "warmup_ratio" and new == "warmup_steps" and _fraction(arg.value)):
+            return [], True  # (5.x `warmup_steps` takes a float below 1 as the ratio of the training steps)
+        if "=" in new:
+            return self._keyword_expression(arg, new, call)
+        if not _IDENT.fullmatch(new) or "." in new:
+            return [], True
+        status = api.param_status(table, new, self._target)
+        if status.state not in ("ok", "deprecated"):
+            return [], True
+        return [Replacement(arg.keyword, new)], not introduces_new_name(self._target, status.added)
 
-    def _error(self, label, kw, why, arg, new, table, near=None) -> Report:
+    def _keyword_expression(self, arg, expression: str, call) -> tuple:
+        """`load_in_8bit=True` -> `quantization_config=BitsAndBytesConfig(load_in_8bit=True)` (importing the config
+        class), `use_flash_attention_2=True` -> `attn_implementation="flash_attention_2"`: only for a literal True,
+        and only when the call does not already pass the new keyword."""
+        new_kw = expression.split("=", 1)[0]
+        value = arg.value
+        if not (isinstance(value, cst.Name) and value.value == "True") or call is None or any(
+                a.keyword is not None and a.keyword.value == new_kw for a in call.args):
+            return [], True
+        m = re.search(r"=\s*([A-Z]\w*)\(", expression)
+        if not m:
+            return [Replacement(arg, expression)], True
+        cls = m.group(1)
+        bound = self._bound_name_of(cls)
+        if bound is None:
+            anchor = self._transformers_import()
+            if anchor is None:
+                return [], True
+            return [Replacement(arg, expression),
+                    Replacement(anchor, f"from transformers import {cls}", insert_after=True)], True
+        return [Replacement(arg, expression.replace(cls + "(", bound + "(", 1))], True
+
+    def _bound_name_of(self, cls: str) -> Optional[str]:
+        """How the file can spell ``transformers.<cls>``: its own module-level import of it, or ``tf.<cls>`` through
+        ``import transformers as tf``; None when it has neither."""
+        module = next((sc for sc in self.ctx.facts.scopes if sc.kind == "module"), None)
+        if module is None:
+            return None
+        spelled = None
+        for name, bindings in module.bindings.items():
+            values = {b.value.qualname for b in bindings if isinstance(b.value, QName)}
+            if len(values) != 1 or len(bindings) != 1:
+                continue
+            if values == {f"transformers.{cls}"}:
+                return name
+            if values == {"transformers"}:
+                spelled = f"{name}.{cls}"
+        return spelled
+
+    def _transformers_import(self):
+        """The first module-level `from transformers import ...` statement."""
+        for stmt in self.ctx.module.body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative \
+                            and dotted_name(small.module) == "transformers":
+                        return stmt
+        return None
+
+    def _drop(self, call, arg) -> Replacement:
+        """The call without one keyword argument (the keyword does nothing)."""
+        args = list(call.args)
+        i = next(j for j, a in enumerate(args) if a is arg)
+        del args[i]
+        if i == len(args) and args and isinstance(arg.comma, cst.MaybeSentinel):
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return Replacement(call, self.ctx.module.code_for_node(call.with_changes(args=args)))
+
+    def _error(self, label, kw, why, arg, new, table, near=None, call=None) -> Report:
         target = vtext(self._target)
-        replacements = self._rename(arg, new, table, kw)
-        safe = True
+        replacements, safe = self._rename(arg, new, table, kw, call)
         if not replacements and near:  # a typo fix guesses what was meant: unsafe
             replacements, safe = [Replacement(arg.keyword, near)], False
         return self.report(arg.keyword,
-                           f"`{kw}` is not an argument of `{label}` in transformers {target}: {why}",
+                           f"`{kw}` is not an argument of `{label}` in transformers {target}: {why}"
+                           if "ignored" not in why else
+                           f"`{kw}` of `{label}` is {why} (target transformers {target})",
                            replacements=replacements, fix_safe=safe,
                            data={"owner": table, "keyword": kw, "target": target})
 
@@ -468,10 +649,11 @@ class _KeywordRule(_ApiRule):
         else:
             removal = "no removal release announced yet"
         use = _use_text(status.replacement, "=") if status.replacement else ""
+        replacements, safe = self._rename(arg, status.replacement, table, kw)
         return self.report(arg.keyword,
                            f"`{kw}` of `{label}` is deprecated since {status.deprecated} (target transformers "
                            f"{target}), {removal}{use}",
-                           replacements=self._rename(arg, status.replacement, table, kw),
+                           replacements=replacements, fix_safe=safe,
                            data={"keyword": kw, "target": target})
 
 
@@ -519,45 +701,45 @@ class RemovedOrUnknownArgument(_KeywordRule):
     VALID = [
         Valid("""
             from transformers import Trainer, TrainingArguments
-            def build(model, tokenizer):
+            def make_trainer(model, tokenizer):
                 args = TrainingArguments(output_dir="out", eval_strategy="epoch", learning_rate=5e-5)
                 return Trainer(model=model, args=args, processing_class=tokenizer)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import AutoModel
             model = AutoModel.from_pretrained("bert-base-cased", token=True, output_hidden_states=True)
-        """),
+        """, target="5.24"),
         Valid("""
             # from_pretrained passes unknown keywords on to the config: not an error
             from transformers import AutoModelForSequenceClassification
             model = AutoModelForSequenceClassification.from_pretrained("roberta-base", num_labels=3, my_flag=1)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import TrainingArguments
             settings = {"evaluation_strategy": "epoch"}
             args = TrainingArguments("out", **settings)
-        """),
+        """, target="5.24"),
         Valid("""
             # a user subclass may take its own keywords
             from transformers import Trainer
             class MyTrainer(Trainer):
                 def __init__(self, *args, alpha=0.5, **kwargs):
                     super().__init__(*args, **kwargs)
-            def build(model, tok):
+            def make_trainer(model, tok):
                 return MyTrainer(model=model, alpha=0.1, processing_class=tok)
-        """),
+        """, target="5.24"),
         Valid("""
             from trl import SFTConfig
             config = SFTConfig(output_dir="out", max_seq_length=512, packing=True)
-        """),
+        """, target="5.24"),
         Valid("""
             import transformers
             from packaging import version
-            def build(model, tok):
+            def make_trainer(model, tok):
                 if version.parse(transformers.__version__) < version.parse("4.46"):
                     return transformers.Trainer(model=model, tokenizer=tok)
                 return transformers.Trainer(model=model, processing_class=tok)
-        """),
+        """, target="5.24"),
     ]
     INVALID = [
         Invalid("""
@@ -574,39 +756,39 @@ class RemovedOrUnknownArgument(_KeywordRule):
                 output_dir="out",
                 eval_strategy="epoch",
             )
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import Trainer
-            def build(model, args, tokenizer):
+            def make_trainer(model, args, tokenizer):
                 return Trainer(model=model, args=args, tokenizer=tokenizer)
         """, line=3, message="removed in 5.0; use `processing_class=`",
                 fixed="""
             from transformers import Trainer
-            def build(model, args, tokenizer):
+            def make_trainer(model, args, tokenizer):
                 return Trainer(model=model, args=args, processing_class=tokenizer)
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import TrainingArguments
             args = TrainingArguments(model_name="bert-base-cased", output_dir="out")
-        """, line=2, message="`model_name` is not an argument of `TrainingArguments` in transformers 5.24"),
+        """, line=2, message="`model_name` is not an argument of `TrainingArguments` in transformers 5.24", target="5.24"),
         Invalid("""
             from transformers import AutoTokenizer
             tok = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf", use_auth_token=True)
         """, line=2, message="`use_auth_token` is not an argument of `AutoTokenizer.from_pretrained` in "
-                             "transformers 5.24: removed in 5.0; use `token=`"),
+                             "transformers 5.24: removed in 5.0; use `token=`", target="5.24"),
         Invalid("""
             import transformers
             args = transformers.TrainingArguments("out", no_cuda=True, overwrite_output_dir=True)
         """, line=2, count=2, message="`no_cuda` is not an argument of `TrainingArguments` in transformers 5.24: "
-                                      "removed in 5.0; use `use_cpu=`"),
+                                      "removed in 5.0; use `use_cpu=`", target="5.24"),
         Invalid("""
             from transformers import AutoModelForCausalLM
             model = AutoModelForCausalLM.from_pretrained("gpt2", load_in_8bit=True)
-        """, line=2, message="use `quantization_config=BitsAndBytesConfig(load_in_8bit=True)`"),
+        """, line=2, message="use `quantization_config=BitsAndBytesConfig(load_in_8bit=True)`", target="5.24"),
         Invalid("""
             from transformers import Seq2SeqTrainingArguments
             args = Seq2SeqTrainingArguments("out", predict_with_generat=True)
-        """, line=2, message="did you mean `predict_with_generate=`?"),
+        """, line=2, message="did you mean `predict_with_generate=`?", target="5.24"),
     ]
 
 
@@ -649,37 +831,37 @@ class DeprecatedArgument(_KeywordRule):
             import torch
             from transformers import AutoModelForCausalLM
             model = AutoModelForCausalLM.from_pretrained("gpt2", dtype=torch.bfloat16)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import TrainingArguments
             args = TrainingArguments("out", activation_checkpointing=True, warmup_steps=0.1)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import pipeline
             pipe = pipeline("text-generation", model="gpt2", dtype="auto", device_map="auto")
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import Trainer
-            def build(model, tokenizer):
+            def make_trainer(model, tokenizer):
                 return Trainer(model=model, processing_class=tokenizer)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import AutoModel
             kwargs = {"torch_dtype": "auto"}
             model = AutoModel.from_pretrained("bert-base-cased", **kwargs)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import AutoModel
             def load(name, torch_dtype):
                 return AutoModel.from_pretrained(name, dtype=torch_dtype)
-        """),
+        """, target="5.24"),
         Valid("""
             from transformers import AutoModel
             try:
                 model = AutoModel.from_pretrained("bert-base-cased", torch_dtype="auto")
             except TypeError:
                 model = AutoModel.from_pretrained("bert-base-cased", dtype="auto")
-        """),
+        """, target="5.24"),
     ]
     INVALID = [
         Invalid("""
@@ -692,31 +874,31 @@ class DeprecatedArgument(_KeywordRule):
             import torch
             from transformers import AutoModelForCausalLM
             model = AutoModelForCausalLM.from_pretrained("gpt2", dtype=torch.bfloat16)
-        """),
+        """, target="5.24"),
         Invalid("""
             from transformers import TrainingArguments
             args = TrainingArguments("out", gradient_checkpointing=True)
         """, line=2, message="deprecated since 5.23 (target transformers 5.24), to be removed in 6.0; "
-                             "use `activation_checkpointing=`"),
+                             "use `activation_checkpointing=`", target="5.24"),
         Invalid("""
             from transformers import AutoModelForCausalLM
             model = AutoModelForCausalLM.from_pretrained(
                 "meta-llama/Llama-3.1-8B",
                 tp_plan="auto",
             )
-        """, line=4, message="announced for removal in 5.18 but still accepted"),
+        """, line=4, message="announced for removal in 5.18 but still accepted", target="5.24"),
         Invalid("""
             from transformers import pipeline
             pipe = pipeline("text-generation", model="gpt2", torch_dtype="auto")
-        """, line=2, message="`torch_dtype` of `pipeline` is deprecated since 4.56"),
+        """, line=2, message="`torch_dtype` of `pipeline` is deprecated since 4.56", target="5.24"),
         Invalid("""
-            from transformers import AutoModel
-            model = AutoModel.from_pretrained("bert-base-cased", low_cpu_mem_usage=True)
-        """, line=2, message="deprecated since 5.0"),
+            from transformers import Seq2SeqTrainingArguments
+            args = Seq2SeqTrainingArguments("out", gradient_checkpointing=True, predict_with_generate=True)
+        """, line=2, message="deprecated since 5.23", target="5.24"),
         Invalid("""
             from transformers import Seq2SeqTrainingArguments
             args = Seq2SeqTrainingArguments("out", gradient_checkpointing_kwargs={"use_reentrant": False})
-        """, line=2, message="use `activation_checkpointing_kwargs=`"),
+        """, line=2, message="use `activation_checkpointing_kwargs=`", target="5.24"),
     ]
 
 
@@ -979,17 +1161,22 @@ class MisspelledHfAttribute(_ApiRule):
                               data={"attribute": attr, "suggestion": suggestion, "kind": role})
 
     def _user_names(self) -> set:
-        """Names this file defines: its classes' bindings and self attributes, functions, assigned attributes."""
-        names = set(self._stored)
-        for scope in self.ctx.facts.scopes:
-            if scope.kind == "class":
-                names.update(scope.bindings)
-                names.update(scope.self_attrs)
-            elif scope.kind == "function":
-                names.add(scope.name)
-        for obj in self.ctx.facts.objects:
-            names.update(u.name for u in obj.uses if u.kind == "attr_store")
-        return names
+        return user_defined_names(self.ctx) | self._stored
+
+
+def user_defined_names(ctx) -> set:
+    """Names this file defines: its classes' bindings and self attributes, functions, attributes it assigns on
+    tracked objects. A member with one of these names may be the file's own."""
+    names = set()
+    for scope in ctx.facts.scopes:
+        if scope.kind == "class":
+            names.update(scope.bindings)
+            names.update(scope.self_attrs)
+        elif scope.kind == "function":
+            names.add(scope.name)
+    for obj in ctx.facts.objects:
+        names.update(u.name for u in obj.uses if u.kind == "attr_store")
+    return names
 
 
 def _loaded_from_transformers(facts, obj: HFObject) -> bool:

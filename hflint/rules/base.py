@@ -24,9 +24,11 @@ _REF = re.compile(r"\{@(\d+)\}")
 
 @dataclass(frozen=True)
 class Valid:
-    """Code the rule must stay silent on."""
+    """Code the rule must stay silent on (checked against ``target``, a transformers version, when the example's
+    meaning depends on it)."""
 
     code: str
+    target: Optional[str] = None
 
     def source(self) -> str:
         return textwrap.dedent(self.code).strip("\n") + "\n"
@@ -41,6 +43,7 @@ class Invalid:
     message: str = ""  # a substring the message must contain
     fixed: Optional[str] = None  # the code after applying the fix (safe or unsafe)
     count: int = 1  # how many findings of this rule
+    target: Optional[str] = None  # the transformers version the example is checked against, when it matters
 
     def source(self) -> str:
         return textwrap.dedent(self.code).strip("\n") + "\n"
