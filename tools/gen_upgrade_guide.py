@@ -279,11 +279,19 @@ class Guide:
         for section in (self.keywords(), self.members(), self.tasks(), self.tokenizer_keywords()):
             parts.append(_join(section))
         parts.append(_join([
+            "## Chat templates return a `BatchEncoding` (HF507)",
+            "`tokenizer.apply_chat_template(..., tokenize=True)` defaults to `return_dict=True` since 5.0 "
+            "(`PreTrainedTokenizerBase.apply_chat_template`, 4.57.6 and 5.0.0 wheels): it returns the "
+            "`BatchEncoding` where 4.x returned the ids. HF507 reports the result passed to `generate` or a forward "
+            "pass as ids, or used as a tensor (`.shape`, `len(...)`, `ids[:, n:]`). Use `**inputs` or "
+            "`inputs[\"input_ids\"]`, or pass `return_dict=False`. A processor's `apply_chat_template` still "
+            "defaults to `return_dict=False`. No fix: which of the two the code meant is a choice.",
+        ]))
+        parts.append(_join([
             "## What hflint cannot see",
             "Breaks that depend on values only known at run time — a task or a keyword read from a config file, a "
             "member reached through `getattr`, a tokenizer whose class the checkpoint decides — are not reported "
-            "(precision first). Behaviour changes that keep the API (new defaults, `apply_chat_template` returning "
-            "a `BatchEncoding`, see HF507 where available) are covered by their own rules, not by this list.",
+            "(precision first). Other behaviour changes that keep the API (new defaults) are not in this list.",
         ]))
         return HEADER + "\n\n".join(_join(p) for p in parts) + "\n"
 

@@ -166,6 +166,8 @@ class Evaluator:
                 return self.field(node, base, attr)
         if isinstance(base, Field) and attr == "data":
             return base
+        if isinstance(base, ChatTemplate):  # inputs.shape, inputs.input_ids
+            self._use(base, "attr_load", node, name=attr)
         return UNKNOWN
 
     def self_attribute(self, class_scope, attr: str) -> Value:
@@ -210,6 +212,10 @@ class Evaluator:
             return base
         if isinstance(base, Field):
             return self._field_slice(node, base, indices)
+        if isinstance(base, ChatTemplate):  # inputs["input_ids"] (a key) or inputs[:, n:] / inputs[0] (as a tensor)
+            self._use(base, "subscript", node, name=indices[0].value if len(indices) == 1
+                      and isinstance(indices[0], Str) else "")
+            return UNKNOWN
         if isinstance(base, VersionValue):
             return VERSION
         if isinstance(base, (Dict, Seq)) and self._mutated(node):
@@ -266,6 +272,9 @@ class Evaluator:
         if isinstance(s, cst.Slice):
             if s.lower is None and s.upper is None and s.step is None:
                 return "full"
+            for bound in (s.lower, s.upper, s.step):  # out[0][ids.shape[-1]:] uses ids
+                if bound is not None:
+                    self.eval(bound)
             return "slice"
         if isinstance(s, cst.Index):
             if isinstance(s.value, cst.Ellipsis):

@@ -407,6 +407,8 @@ class HFObjects:
                     return self._chat_template(node, receiver, args)
                 return UNKNOWN
             return UNKNOWN
+        if isinstance(receiver, ChatTemplate):
+            return receiver if method in ("to", "cuda", "cpu") else UNKNOWN
         if isinstance(receiver, Field):
             from .evaluation import FIELD_COPIES, FIELD_MASKS
 

@@ -125,7 +125,8 @@ class Use:
     positional ``index``), ``spread`` (``**x``), ``attr_load`` (``x.name`` read), ``attr_store``
     (``x.name = value``), ``return``, ``binop`` (``name`` is the operator class), ``assign`` (bound to
     ``name``), ``append`` (added to the container bound to ``name``), ``subscript_store`` (``name[...] = x``),
-    ``item_store`` (``x[name] = value``, ``name`` "" when the key is not a string),
+    ``item_store`` (``x[name] = value``, ``name`` "" when the key is not a string), ``subscript`` (``x[name]`` read;
+    ``name`` "" when the index is not a string: ``x[0]``, ``x[:, 1:]``),
     ``wrap`` (returned, wrapped, by ``name``: ``peft.get_peft_model``, ``torch.compile``,
     ``accelerate.Accelerator.prepare``; the wrapper is the same model for the analysis, but may have other
     attributes).

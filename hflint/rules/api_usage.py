@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from ..analysis.values import HFObject, QName, Str
+from ..analysis.scopes import dotted_name
+from ..analysis.values import UNKNOWN, ChatTemplate, Const, HFObject, QName, Str
 from ..knowledge import api, normalize_checkpoint
 from ..lazy_libcst import cst
 from .api import _ApiRule, _loaded_from_transformers, _names_in, introduces_new_name, suggest, target_of, \
@@ -1014,3 +1015,233 @@ def _drop(module, call, arg) -> Replacement:
     if i == len(args) and args and isinstance(arg.comma, cst.MaybeSentinel):
         args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return Replacement(call, module.code_for_node(call.with_changes(args=args)))
+
+
+# ==================================================================================================== HF507
+
+# transformers 5.0 changed the default of `apply_chat_template(..., return_dict=...)` from False to True
+# (tokenization_utils_base.py and processing_utils.py of the 5.0.0 wheel; 4.57 still returned the ids).
+_CHAT_DICT_SINCE = (5, 0)
+_FORWARDS = ("generate", "forward")
+
+
+class ChatTemplateResultUsedAsIds(_ApiRule):
+    """The result of `apply_chat_template(..., tokenize=True)` is used as a tensor of ids, but it is a `BatchEncoding`.
+
+    ## What it does
+    For a target release in which `tokenizer.apply_chat_template(...)` returns a `BatchEncoding` when it
+    tokenizes — `return_dict` defaults to `True` since transformers 5.0 (a processor's still defaults to
+    `False`, so a processor's result counts only with `return_dict=True`) — reports its
+    result passed positionally (or as `input_ids=`) to `generate` or a forward pass, or used as a tensor:
+    `.shape`, `len(...)`, indexed or sliced. `**inputs`, `inputs["input_ids"]`, `inputs.input_ids`,
+    `tokenize=False` and `return_dict=False` are fine.
+
+    ## Why is this bad?
+    Code written for 4.x, where the call returned the ids, breaks on 5.x: `model.generate(inputs)` passes a
+    dict where a tensor is expected (`AttributeError: 'BatchEncoding' object has no attribute 'shape'` deep
+    inside `generate`), `inputs.shape[1]` fails, and `len(inputs)` counts keys, not tokens, so slicing the
+    prompt off the output silently keeps or drops the wrong part.
+
+    ## Example
+    ```python
+    inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
+    out = model.generate(inputs, max_new_tokens=64)
+    ```
+
+    ## Use instead
+    ```python
+    inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
+    out = model.generate(**inputs, max_new_tokens=64)
+    ```
+    """
+
+    code = "HF507"
+    name = "chat-template-result-used-as-ids"
+    message = "{use} uses the result of `apply_chat_template(...)` ({line}) as a tensor of ids, but in transformers " \
+              "{target} it returns a `BatchEncoding` (`return_dict` defaults to True since 5.0); use `**{name}` or " \
+              "`{name}[\"input_ids\"]` (or pass `return_dict=False`)"
+
+    VALID = [
+        Valid("""
+            # a processor's apply_chat_template still returns the ids unless return_dict=True (5.24)
+            from transformers import AutoProcessor
+            processor = AutoProcessor.from_pretrained("llava-hf/llava-1.5-7b-hf")
+            inputs = processor.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=True,
+                                                   return_tensors="pt")
+            prompt_tokens = inputs[0]
+        """, target="5.24"),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            inputs = tok.apply_chat_template([{"role": "user", "content": "Hi"}], add_generation_prompt=True,
+                                             return_tensors="pt")
+            out = model.generate(**inputs, max_new_tokens=20)
+        """, target="5.24"),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            inputs = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt")
+            out = model.generate(inputs["input_ids"], attention_mask=inputs["attention_mask"], max_new_tokens=20)
+            print(out[0][inputs["input_ids"].shape[1]:])
+        """, target="5.24"),
+        Valid("""
+            # the ids, asked for explicitly
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            ids = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt", return_dict=False)
+            out = model.generate(ids, max_new_tokens=20)
+            print(out[0][ids.shape[1]:])
+        """, target="5.24"),
+        Valid("""
+            from transformers import AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            text = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False)
+            print(len(text), text[:20])
+        """, target="5.24"),
+        Valid("""
+            # transformers 4.x returned the ids
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            inputs = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt")
+            out = model.generate(inputs, max_new_tokens=20)
+        """, target="4.57"),
+        Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            inputs = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt").to("cuda")
+            out = model.generate(input_ids=inputs.input_ids, attention_mask=inputs.attention_mask, max_new_tokens=9)
+        """, target="5.24"),
+    ]
+    INVALID = [
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            inputs = tok.apply_chat_template([{"role": "user", "content": "Hi"}], add_generation_prompt=True,
+                                             return_tensors="pt")
+            out = model.generate(inputs, max_new_tokens=20)
+        """, line=6, target="5.24", message="`model.generate(inputs)` uses the result of `apply_chat_template(...)` "
+                                            "(line 4) as a tensor of ids, but in transformers 5.24 it returns a "
+                                            "`BatchEncoding`"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")
+            input_ids = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt")
+            out = model.generate(input_ids, max_new_tokens=20)
+            answer = tok.decode(out[0][input_ids.shape[-1]:], skip_special_tokens=True)
+        """, line=5, target="5.24", count=2),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            prompt = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=True)
+            print(f"{len(prompt)} prompt tokens")
+        """, line=5, target="5.24", message="`len(prompt)`"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            class Chat:
+                def __init__(self, name="Qwen/Qwen2.5-0.5B-Instruct"):
+                    self.tokenizer = AutoTokenizer.from_pretrained(name)
+                    self.model = AutoModelForCausalLM.from_pretrained(name)
+
+                def reply(self, messages):
+                    ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                                             return_tensors="pt").to(self.model.device)
+                    out = self.model.generate(input_ids=ids, max_new_tokens=64)
+                    return out
+        """, line=10, target="5.24", message="`input_ids=ids`"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            chat = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt")
+            logits = model(chat).logits
+        """, line=5, target="5.24"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            conversation = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+            ids = tok.apply_chat_template(conversation, return_tensors="pt")
+            loss = model(input_ids=ids[:, :-1], labels=ids[:, 1:]).loss
+        """, line=6, target="5.24", count=2, message="`ids[:, :-1]`"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+
+            def encode(messages):
+                return tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
+
+            prompt = encode([{"role": "user", "content": "Hi"}]).to(model.device)
+            out = model.generate(prompt, max_new_tokens=32)
+        """, line=9, target="5.24", message="`model.generate(prompt)`"),
+    ]
+
+    @staticmethod
+    def may_match(features) -> bool:
+        return "apply_chat_template" in features.calls
+
+    def check(self) -> Iterable[Report]:
+        target = target_of(self.ctx)
+        for value in self.ctx.facts.tracked:
+            if not isinstance(value, ChatTemplate) or not self._returns_dict(value, target):
+                continue
+            name = value.names[0] if value.names else "inputs"
+            for use in value.uses:
+                what = self._as_ids(use)
+                if what is None:
+                    continue
+                yield self.report(use.node, self.message.format(
+                    use=what, line=self.at(value.call, "the chat template is tokenized here"), target=vtext(target),
+                    name=name), data={"target": vtext(target)})
+
+    @staticmethod
+    def _returns_dict(value: ChatTemplate, target) -> bool:
+        """Tokenized, with ``return_dict`` True or left to a release whose default is True.
+
+        Only a tokenizer's method changed its default (``PreTrainedTokenizerBase.apply_chat_template``:
+        ``return_dict=True`` since 5.0.0); ``ProcessorMixin.apply_chat_template`` keeps ``return_dict=False``
+        (read in the 5.24.0 wheel), so a processor's result is left alone unless the call asks for a dict.
+        """
+        if isinstance(value.tokenizer, HFObject) and value.tokenizer.role != "tokenizer" \
+                and not (isinstance(value.return_dict, Const) and value.return_dict.value is True):
+            return False
+        if isinstance(value.tokenize, Const) and value.tokenize.value is False:
+            return False
+        if value.tokenize is not UNKNOWN and not isinstance(value.tokenize, Const):
+            return False  # tokenize=some_flag: not guessed at
+        if isinstance(value.return_dict, Const):
+            return value.return_dict.value is True
+        return value.return_dict is UNKNOWN and value.call is not None \
+            and not any(a.keyword is not None and a.keyword.value == "return_dict" for a in value.call.args) \
+            and tuple(target) >= _CHAT_DICT_SINCE
+
+    def _as_ids(self, use) -> Optional[str]:
+        """How a use takes the result for a tensor of ids, as written; None when it does not."""
+        module = self.ctx.module
+        if use.kind == "arg" and use.call is not None:
+            func = use.call.func
+            last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) \
+                else ""
+            callee = self.ctx.facts.value_of(func)
+            forward = last in _FORWARDS or (isinstance(callee, HFObject) and callee.role == "model")
+            if forward and (use.index == 0 or use.keyword in ("input_ids", "inputs")):
+                if use.keyword:
+                    return f"`{use.keyword}={module.code_for_node(use.node.value)}`"
+                return f"`{dotted_name(func) or last}({module.code_for_node(use.node.value)})`"
+            if last == "len" and use.index == 0:
+                return f"`len({module.code_for_node(use.node.value)})`"
+            return None
+        if use.kind == "attr_load" and use.name in ("shape", "size", "dim", "numel", "tolist", "ndim", "device"):
+            return f"`{module.code_for_node(use.node)}`"
+        if use.kind == "subscript" and not use.name:
+            text = " ".join(module.code_for_node(use.node).split())
+            return f"`{text if len(text) <= 40 else text[:37] + '...'}`"
+        return None
