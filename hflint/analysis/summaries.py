@@ -198,7 +198,8 @@ class Summaries:
         # the call runs where it is called, with gradients off if the function turns them off
         context = replace(self.context, grad_off=use.context.grad_off or self.context.grad_off)
         self._use(target, use.kind, node, context, name=use.name, call=use.call, callee=use.callee,
-                  keyword=use.keyword, index=use.index, value=value, value_node=use.value_node, via=use.via or via)
+                  keyword=use.keyword, index=use.index, value=value, value_node=use.value_node, via=use.via or via,
+                  inner=use.inner if use.via else use.node)
         if use.kind == "method" and use.call is not None:
             self.scope.calls.append(CallSite(self._next(), use.name, use.callee, node, self.cond, target,
                                              self.context, via=use.via or via))

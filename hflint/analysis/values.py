@@ -132,8 +132,8 @@ class Use:
     attributes).
 
     A use that happens inside one of the file's functions, seen at a call of that function, has ``via`` set
-    to the function's name: ``node`` is then the call in the caller, and ``call``/``value_node`` the nodes
-    inside the function (where the arguments of the real call are).
+    to the function's name: ``node`` is then the call in the caller, ``inner`` the use's node in the function,
+    and ``call``/``value_node`` the nodes inside the function (where the arguments of the real call are).
     """
 
     kind: str
@@ -150,6 +150,12 @@ class Use:
     value: Value = UNKNOWN
     value_node: Optional[cst.CSTNode] = None
     via: str = ""  # the file's function this use happened in, seen from its call site
+    inner: Optional[cst.CSTNode] = None  # with ``via``: the use's own node, in the function's body
+
+    @property
+    def here(self) -> cst.CSTNode:
+        """The use's own node (``x.shape``, the argument ``x``), in the helper's body for a use ``via`` one."""
+        return self.inner if self.via and self.inner is not None else self.node
 
     @property
     def site(self) -> cst.CSTNode:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from ..analysis.scopes import dotted_name
-from ..analysis.values import UNKNOWN, ChatTemplate, Const, HFObject, QName, Str
+from ..analysis.values import UNKNOWN, ChatTemplate, ClassRef, Const, FuncRef, HFObject, Param, QName, Str
 from ..knowledge import api, normalize_checkpoint
 from ..lazy_libcst import cst
 from .api import _ApiRule, _loaded_from_transformers, _names_in, introduces_new_name, suggest, target_of, \
@@ -300,8 +300,27 @@ class RemovedTransformersAttribute(_ApiRule):
             model = AutoModel.from_pretrained("my-org/custom-model", trust_remote_code=True)
             model.get_head_mask(None, 12)
         """, target="5.24"),
+        Valid("""
+            # a helper given the tokenizer uses only what 5.x has
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+
+            def encode(tokenizer, question, context):
+                return tokenizer(question, context, truncation=True)
+
+            enc = encode(tokenizer, "How old are you?", "I am six.")
+        """, target="5.24"),
     ]
     INVALID = [
+        Invalid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+
+            def encode(tokenizer, question, context):
+                return tokenizer.encode_plus(question, context, truncation=True)
+
+            enc = encode(tokenizer, "How old are you?", "I am six.")
+        """, line=5, target="5.24", message="`tokenizer.encode_plus` does not exist on a transformers tokenizer"),
         Invalid("""
             from transformers import AutoTokenizer
             tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
@@ -397,20 +416,24 @@ class RemovedTransformersAttribute(_ApiRule):
             return
         target = target_of(self.ctx)
         defined = None
+        seen: set = set()
         for obj in list(facts.objects) + joined_objects(self.ctx):
             kind = object_kind(obj)
             if kind is None or not obj.uses or not _loaded_from_transformers(facts, obj):
                 continue
             for use in obj.uses:
                 if use.kind == "method":
-                    attr_node = use.node.func if isinstance(use.node, cst.Call) else None
+                    # seen at a call of a helper (`via`): the member is used on the helper's parameter, in its body
+                    call = use.call if use.via else use.node
+                    attr_node = call.func if isinstance(call, cst.Call) else None
                 elif use.kind == "attr_load":
-                    attr_node = use.node
+                    attr_node = use.here
                 else:
                     continue
-                if not isinstance(attr_node, cst.Attribute) or id(use.node) in self._guarded \
-                        or id(attr_node) in self._guarded:
+                if not isinstance(attr_node, cst.Attribute) or id(attr_node) in seen \
+                        or id(use.node) in self._guarded or id(attr_node) in self._guarded:
                     continue
+                seen.add(id(attr_node))
                 member = attr_node.attr.value
                 if member.startswith("_"):
                     continue
@@ -438,7 +461,7 @@ class RemovedTransformersAttribute(_ApiRule):
     def _advice(self, obj, kind, use, attr_node, member, verdict: Verdict) -> tuple:
         """(message tail, replacements, safe)."""
         repl = verdict.replacement
-        call = use.node if use.kind == "method" else None
+        call = (use.call if use.via else use.node) if use.kind == "method" else None
         if not repl:
             return "", [], True
         if repl.startswith("nothing"):
@@ -556,11 +579,19 @@ class _Joined:
 
 
 class _Use:
-    __slots__ = ("kind", "node", "name")
+    """A call on a joined name, shaped like the analysis's `Use` of kind ``method`` or ``call`` (never ``via``)."""
+
+    __slots__ = ("kind", "node", "name", "call")
+    via = ""
 
     def __init__(self, node):
         method = isinstance(node.func, cst.Attribute)
         self.kind, self.node, self.name = ("method", node, node.func.attr.value) if method else ("call", node, "")
+        self.call = node
+
+    @property
+    def here(self):
+        return self.node
 
 
 def joined_objects(ctx) -> list:
@@ -851,8 +882,29 @@ class IgnoredTokenizerArgument(_ApiRule):
                 # not known to be a transformers tokenizer
                 return tokenizer(texts, pad_to_max_length=True)
         """, target="5.24"),
+        Valid("""
+            # the keywords go to the helper, not to the tokenizer it is given
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("gpt2")
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+
+            def measure(model, tokenizer, prompts, max_new_tokens=20, num_runs=3):
+                batch = tokenizer(prompts, return_tensors="pt")
+                return [model.generate(**batch, max_new_tokens=max_new_tokens) for _ in range(num_runs)]
+
+            measure(model, tokenizer, ["Hello"], max_new_tokens=8, num_runs=2)
+        """, target="5.24"),
     ]
     INVALID = [
+        Invalid("""
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+
+            def encode(tokenizer, texts, max_length=128):
+                return tokenizer(texts, truncate=True, max_length=max_length)
+
+            batch = encode(tokenizer, ["a", "b c"], max_length=64)
+        """, line=5, target="5.24", message="did you mean `truncation=`?"),
         Invalid("""
             from transformers import AutoTokenizer
             tok = AutoTokenizer.from_pretrained("bert-base-cased")
@@ -918,6 +970,7 @@ class IgnoredTokenizerArgument(_ApiRule):
         if not facts.objects:
             return
         target = target_of(self.ctx)
+        seen: set = set()
         for obj in list(facts.objects) + joined_objects(self.ctx):
             if obj.role != "tokenizer" or not obj.uses or not _loaded_from_transformers(facts, obj):
                 continue
@@ -928,9 +981,11 @@ class IgnoredTokenizerArgument(_ApiRule):
                     owner = _TOKENIZER_CALLS[use.name]
                 else:
                     continue
-                call = use.node
-                if not isinstance(call, cst.Call):
+                # seen at a call of a helper (`via`), the tokenizer call is the one in the helper's body
+                call = use.call if use.via else use.node
+                if not isinstance(call, cst.Call) or id(call) in seen:
                     continue
+                seen.add(id(call))
                 for arg in call.args:
                     if arg.keyword is None or arg.star:
                         continue
@@ -1116,8 +1171,31 @@ class ChatTemplateResultUsedAsIds(_ApiRule):
             inputs = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt").to("cuda")
             out = model.generate(input_ids=inputs.input_ids, attention_mask=inputs.attention_mask, max_new_tokens=9)
         """, target="5.24"),
+        Valid("""
+            # the file's own generate() takes the BatchEncoding and spreads it
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+
+            def generate(inputs, n=20):
+                return model.generate(**inputs, max_new_tokens=n)
+
+            inputs = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt")
+            print(generate(inputs))
+        """, target="5.24"),
     ]
     INVALID = [
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+            model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
+
+            def generate(ids, n=20):
+                return model.generate(ids, max_new_tokens=n)
+
+            ids = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt")
+            print(generate(ids))
+        """, line=6, target="5.24", message="`model.generate(ids)`"),
         Invalid("""
             from transformers import AutoModelForCausalLM, AutoTokenizer
             tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
@@ -1194,11 +1272,15 @@ class ChatTemplateResultUsedAsIds(_ApiRule):
             if not isinstance(value, ChatTemplate) or not self._returns_dict(value, target):
                 continue
             name = value.names[0] if value.names else "inputs"
+            seen: set = set()
             for use in value.uses:
                 what = self._as_ids(use)
                 if what is None:
                     continue
-                yield self.report(use.node, self.message.format(
+                if id(use.here) in seen:
+                    continue
+                seen.add(id(use.here))
+                yield self.report(use.here, self.message.format(
                     use=what, line=self.at(value.call, "the chat template is tokenized here"), target=vtext(target),
                     name=name), data={"target": vtext(target)})
 
@@ -1223,25 +1305,40 @@ class ChatTemplateResultUsedAsIds(_ApiRule):
             and not any(a.keyword is not None and a.keyword.value == "return_dict" for a in value.call.args) \
             and tuple(target) >= _CHAT_DICT_SINCE
 
+    def _model_like(self, receiver: cst.BaseExpression) -> bool:
+        """`model.generate`: a model the analysis knows, or one it cannot resolve that is named like one
+        (`self.model`, `policy_model`); never one of the file's own classes or functions."""
+        value = self.ctx.facts.value_of(receiver)
+        if isinstance(value, HFObject):
+            return value.role == "model"
+        if value is not UNKNOWN and not isinstance(value, (Param,)):
+            return False
+        name = dotted_name(receiver) or ""
+        return name.rsplit(".", 1)[-1].lower().endswith("model")
+
     def _as_ids(self, use) -> Optional[str]:
         """How a use takes the result for a tensor of ids, as written; None when it does not."""
         module = self.ctx.module
-        if use.kind == "arg" and use.call is not None:
+        node = use.here
+        if use.kind == "arg" and use.call is not None and isinstance(node, cst.Arg):
             func = use.call.func
             last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) \
                 else ""
             callee = self.ctx.facts.value_of(func)
-            forward = last in _FORWARDS or (isinstance(callee, HFObject) and callee.role == "model")
+            if isinstance(callee, (FuncRef, ClassRef)):
+                return None  # the file's own `generate(ids)`: what it does with them is followed into its body
+            forward = (isinstance(callee, HFObject) and callee.role == "model") or \
+                (last in _FORWARDS and isinstance(func, cst.Attribute) and self._model_like(func.value))
             if forward and (use.index == 0 or use.keyword in ("input_ids", "inputs")):
                 if use.keyword:
-                    return f"`{use.keyword}={module.code_for_node(use.node.value)}`"
-                return f"`{dotted_name(func) or last}({module.code_for_node(use.node.value)})`"
+                    return f"`{use.keyword}={module.code_for_node(node.value)}`"
+                return f"`{dotted_name(func) or last}({module.code_for_node(node.value)})`"
             if last == "len" and use.index == 0:
-                return f"`len({module.code_for_node(use.node.value)})`"
+                return f"`len({module.code_for_node(node.value)})`"
             return None
         if use.kind == "attr_load" and use.name in ("shape", "size", "dim", "numel", "tolist", "ndim", "device"):
-            return f"`{module.code_for_node(use.node)}`"
+            return f"`{module.code_for_node(node)}`"
         if use.kind == "subscript" and not use.name:
-            text = " ".join(module.code_for_node(use.node).split())
+            text = " ".join(module.code_for_node(node).split())
             return f"`{text if len(text) <= 40 else text[:37] + '...'}`"
         return None
