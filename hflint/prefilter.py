@@ -45,6 +45,14 @@ class Features:
     # literal contents are not what a later read sees.
     mutated_names: set = field(default_factory=set)
 
+    @property
+    def may_hold_objects(self) -> bool:
+        """The analysis may find a transformers object here: something is loaded (``from_pretrained``,
+        ``from_config``, ``pipeline``) or a name is imported from ``transformers`` (a class built directly, a
+        subclass). The library's own sources (relative imports) and scripts without either hold none."""
+        return bool(self.from_pretrained or self.hf_names or self.imports_hf_module
+                    or {"from_config", "pipeline"} & self.calls)
+
     def base_names(self, name: str) -> list:
         """``name`` and, for a class of this file, the names of its bases, transitively (``FocalTrainer`` ->
         ``FocalTrainer``, ``Trainer``)."""

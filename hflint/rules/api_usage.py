@@ -1264,7 +1264,7 @@ class ChatTemplateResultUsedAsIds(_ApiRule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return "apply_chat_template" in features.calls
+        return features.may_hold_objects and "apply_chat_template" in features.calls
 
     def check(self) -> Iterable[Report]:
         target = target_of(self.ctx)

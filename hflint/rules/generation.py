@@ -265,7 +265,7 @@ class RightPaddingInBatchedGeneration(Rule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return "generate" in features.calls and "padding" in features.keywords
+        return features.may_hold_objects and "generate" in features.calls and "padding" in features.keywords
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
@@ -1355,7 +1355,7 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return "apply_chat_template" in features.calls and "tokenize" in features.keywords
+        return features.may_hold_objects and "apply_chat_template" in features.calls and "tokenize" in features.keywords
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
@@ -1569,7 +1569,7 @@ class GenerateWithoutAttentionMask(Rule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return "generate" in features.calls and "padding" in features.keywords
+        return features.may_hold_objects and "generate" in features.calls and "padding" in features.keywords
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
@@ -1748,7 +1748,8 @@ class ChatModelPromptWithoutTemplate(Rule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return "generate" in features.calls and "apply_chat_template" not in features.calls
+        return features.may_hold_objects and "generate" in features.calls \
+            and "apply_chat_template" not in features.calls
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts

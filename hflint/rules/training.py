@@ -233,7 +233,7 @@ class LabelsIncludePadding(Rule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return "padding" in features.keywords and (
+        return features.may_hold_objects and "padding" in features.keywords and (
             "labels" in features.keywords or "labels" in features.dict_keys or "text_target" in features.keywords)
 
     def check(self) -> Iterable[Report]:
@@ -523,7 +523,7 @@ class LabelsShiftedForCausalLm(Rule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return "labels" in features.keywords or "labels" in features.dict_keys
+        return features.may_hold_objects and ("labels" in features.keywords or "labels" in features.dict_keys)
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
@@ -703,7 +703,9 @@ class Fp16OnBf16PretrainedModel(Rule):
 
     @staticmethod
     def may_match(features) -> bool:
-        return bool({"fp16", "torch_dtype", "dtype"} & features.keywords) or bool({"half", "to"} & features.calls)
+        """A load whose checkpoint may resolve (the rule knows checkpoints, not classes) and a float16 setting."""
+        return features.resolvable_loads > 0 and (bool({"fp16", "torch_dtype", "dtype"} & features.keywords)
+                                                  or bool({"half", "to"} & features.calls))
 
     def check(self) -> Iterable[Report]:
         facts = self.ctx.facts
