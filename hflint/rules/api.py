@@ -556,7 +556,7 @@ class _KeywordRule(_ApiRule):
         if not new:
             return [], True
         if new.startswith("nothing"):
-            return ([self._drop(call, arg)], True) if call is not None else ([], True)
+            return ([drop_keyword(self.ctx.module, call, arg)], True) if call is not None else ([], True)
         if kw in _VALUE_CHANGES and not (kw == "warmup_ratio" and new == "warmup_steps" and _fraction(arg.value)):
             return [], True  # (5.x `warmup_steps` takes a float below 1 as the ratio of the training steps)
         if "=" in new:
@@ -616,15 +616,6 @@ class _KeywordRule(_ApiRule):
                             and dotted_name(small.module) == "transformers":
                         return stmt
         return None
-
-    def _drop(self, call, arg) -> Replacement:
-        """The call without one keyword argument (the keyword does nothing)."""
-        args = list(call.args)
-        i = next(j for j, a in enumerate(args) if a is arg)
-        del args[i]
-        if i == len(args) and args and isinstance(arg.comma, cst.MaybeSentinel):
-            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return Replacement(call, self.ctx.module.code_for_node(call.with_changes(args=args)))
 
     def _error(self, label, kw, why, arg, new, table, near=None, call=None) -> Report:
         target = vtext(self._target)
@@ -1190,3 +1181,14 @@ def _loaded_from_transformers(facts, obj: HFObject) -> bool:
         return False
     remote = obj.kwargs.get("trust_remote_code")
     return not remote or getattr(remote[0], "value", None) is False
+
+
+def drop_keyword(module, call, arg) -> Replacement:
+    """A replacement of ``call`` without the keyword argument ``arg`` (a keyword that does nothing), keeping the
+    comma style of what is left."""
+    args = list(call.args)
+    i = next(j for j, a in enumerate(args) if a is arg)
+    del args[i]
+    if i == len(args) and args and isinstance(arg.comma, cst.MaybeSentinel):
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return Replacement(call, module.code_for_node(call.with_changes(args=args)))

@@ -14,8 +14,8 @@ from ..analysis.scopes import dotted_name
 from ..analysis.values import UNKNOWN, ChatTemplate, ClassRef, Const, FuncRef, HFObject, Param, QName, Str
 from ..knowledge import api, normalize_checkpoint
 from ..lazy_libcst import cst
-from .api import _ApiRule, _loaded_from_transformers, _names_in, introduces_new_name, suggest, target_of, \
-    user_defined_names, vtext
+from .api import _ApiRule, _loaded_from_transformers, _names_in, drop_keyword, introduces_new_name, suggest, \
+    target_of, user_defined_names, vtext
 from .base import Invalid, Replacement, Report, Valid
 
 # ==================================================================================================== HF504
@@ -1034,7 +1034,7 @@ class IgnoredTokenizerArgument(_ApiRule):
         if isinstance(value, cst.Name) and value.value == "True":
             return [Replacement(arg, replacement)]
         if isinstance(value, cst.Name) and value.value == "False":
-            return [_drop(self.ctx.module, call, arg)]
+            return [drop_keyword(self.ctx.module, call, arg)]
         return []
 
     def _emit(self, kw, why, arg, target, replacements, safe) -> Report:
@@ -1060,16 +1060,6 @@ def _near_keyword(kw: str, valid) -> Optional[str]:
         if len(matches) == 1:
             return matches[0]
     return None
-
-
-def _drop(module, call, arg) -> Replacement:
-    """The call without one keyword argument."""
-    args = list(call.args)
-    i = next(j for j, a in enumerate(args) if a is arg)
-    del args[i]
-    if i == len(args) and args and isinstance(arg.comma, cst.MaybeSentinel):
-        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return Replacement(call, module.code_for_node(call.with_changes(args=args)))
 
 
 # ==================================================================================================== HF507
