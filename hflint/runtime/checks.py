@@ -384,10 +384,9 @@ def check_right_padding(model, attention_mask, tokenizer=None, where: Location =
     if not rows:
         return []
     side = f" (its padding_side is {tokenizer.padding_side!r})" if tokenizer is not None else ""
-    shown = ", ".join(map(str, rows[:8])) + (", \u2026" if len(rows) > 8 else "")
     return [make_finding(
         "HF906", f"`generate` on decoder-only `{_model_name(model)}` got right-padded prompts: "
-                 f"{'row' if len(rows) == 1 else 'rows'} {shown} of "
+                 f"{_rows(rows)} of "
                  f"`attention_mask` {'ends' if len(rows) == 1 else 'end'} in padding, so new tokens follow pad "
                  f"tokens; set "
                  f"`tokenizer.padding_side = \"left\"`{side} before tokenizing the prompts", where, rows=rows)]
@@ -402,6 +401,12 @@ def check_train_mode(model, where: Location = NOWHERE) -> list[Finding]:
     return [make_finding(
         "HF907", f"`{_model_name(model)}` runs a forward pass under `no_grad`/`inference_mode` while in training "
                  f"mode, so dropout is on and outputs are random; call `model.eval()` first", where)]
+
+
+def _rows(rows: list) -> str:
+    """``row 3`` or ``rows 0, 2, 5`` (the first eight, then an ellipsis): the batch rows a finding is about."""
+    shown = ", ".join(map(str, rows[:8])) + (", \u2026" if len(rows) > 8 else "")
+    return f"{'row' if len(rows) == 1 else 'rows'} {shown}"
 
 
 def check_generate_without_mask(model, input_ids, attention_mask, tokenizer=None,
@@ -420,10 +425,9 @@ def check_generate_without_mask(model, input_ids, attention_mask, tokenizer=None
     rows = edges.nonzero().flatten().tolist()
     if not rows:
         return []
-    shown = ", ".join(map(str, rows[:8])) + (", \u2026" if len(rows) > 8 else "")
     return [make_finding(
-        "HF906", f"`generate` on `{_model_name(model)}` got a padded batch ({'row' if len(rows) == 1 else 'rows'} "
-                 f"{shown} start or end with pad id {pad}) and no `attention_mask`; the pad token is the EOS token, so "
+        "HF906", f"`generate` on `{_model_name(model)}` got a padded batch ({_rows(rows)} "
+                 f"start or end with pad id {pad}) and no `attention_mask`; the pad token is the EOS token, so "
                  f"the mask cannot be inferred and pad positions are attended to: pass `attention_mask=` (or "
                  f"`**batch`)", where, rows=rows)]
 
@@ -487,10 +491,8 @@ def check_double_bos(model_or_tokenizer, input_ids, attention_mask=None, tokeniz
             doubled.append(r)
     if not doubled:
         return []
-    shown = ", ".join(map(str, doubled[:8])) + (", \u2026" if len(doubled) > 8 else "")
     return [make_finding(
-        "HF909", f"input ids start with the BOS token ({bos}) twice ({'row' if len(doubled) == 1 else 'rows'} "
-                 f"{shown}): text rendered by `apply_chat_template(..., tokenize=False)` was tokenized with special "
+        "HF909", f"input ids start with the BOS token ({bos}) twice ({_rows(doubled)}): text rendered by `apply_chat_template(..., tokenize=False)` was tokenized with special "
                  f"tokens again; pass `add_special_tokens=False` (or let `apply_chat_template` tokenize)", where,
         rows=doubled, bos_token_id=bos)]
 
