@@ -340,6 +340,8 @@ class Evaluator:
             return self._method_result(node, receiver, method, args)
         if isinstance(receiver, Param):  # in a summary: what the function does to what it is given
             self._use(receiver, "method", node, name=method, call=node, value=args[0][1] if args else UNKNOWN)
+            if method == "apply_chat_template":  # `self.tokenizer.apply_chat_template(...)`: made real at each call
+                return self._chat_template(node, receiver, args)
             return UNKNOWN
         if isinstance(callee, Tracked):
             self._use(callee, "call", node, call=node)

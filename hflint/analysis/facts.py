@@ -57,6 +57,11 @@ class Facts:
         """What ``node`` evaluated to (UNKNOWN when it was never evaluated or could not be)."""
         return self._analyzer.value_of(node)
 
+    def mentions_ignore_index(self, node: cst.CSTNode) -> bool:
+        """The expression holds -100, the label the loss ignores (``-100``, ``IGNORE_INDEX``,
+        ``[t if t != pad else -100 for t in ids]``)."""
+        return self._analyzer.mentions_ignore_index(node)
+
     def statement_of(self, call: cst.Call) -> Optional[cst.SimpleStatementLine]:
         """The statement line (on its own line) holding a call; None in a compound header or `if x: call()`."""
         return self._analyzer.statement_of(call)

@@ -1108,6 +1108,18 @@ class ChatTemplateResultUsedAsIds(_ApiRule):
 
     VALID = [
         Valid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            class Assistant:
+                def __init__(self, name="Qwen/Qwen2.5-0.5B-Instruct"):
+                    self.tokenizer = AutoTokenizer.from_pretrained(name)
+                    self.model = AutoModelForCausalLM.from_pretrained(name)
+                def encode_chat(self, messages):
+                    return self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
+                def reply(self, messages):
+                    inputs = self.encode_chat(messages)
+                    return self.model.generate(**inputs, max_new_tokens=64)
+        """, target="5.24"),
+        Valid("""
             # a processor's apply_chat_template still returns the ids unless return_dict=True (5.24)
             from transformers import AutoProcessor
             processor = AutoProcessor.from_pretrained("llava-hf/llava-1.5-7b-hf")
@@ -1186,6 +1198,18 @@ class ChatTemplateResultUsedAsIds(_ApiRule):
             ids = tok.apply_chat_template([{"role": "user", "content": "Hi"}], return_tensors="pt")
             print(generate(ids))
         """, line=6, target="5.24", message="`model.generate(ids)`"),
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            class Assistant:
+                def __init__(self, name="Qwen/Qwen2.5-0.5B-Instruct"):
+                    self.tokenizer = AutoTokenizer.from_pretrained(name)
+                    self.model = AutoModelForCausalLM.from_pretrained(name)
+                def encode_chat(self, messages):
+                    return self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
+                def reply(self, messages):
+                    ids = self.encode_chat(messages)
+                    return self.model.generate(ids, max_new_tokens=64)
+        """, line=10, target="5.24", message="`self.model.generate(ids)`"),
         Invalid("""
             from transformers import AutoModelForCausalLM, AutoTokenizer
             tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")
@@ -1282,9 +1306,9 @@ class ChatTemplateResultUsedAsIds(_ApiRule):
         ``return_dict=True`` since 5.0.0); ``ProcessorMixin.apply_chat_template`` keeps ``return_dict=False``
         (read in the 5.24.0 wheel), so a processor's result is left alone unless the call asks for a dict.
         """
-        if isinstance(value.tokenizer, HFObject) and value.tokenizer.role != "tokenizer" \
+        if not (isinstance(value.tokenizer, HFObject) and value.tokenizer.role == "tokenizer") \
                 and not (isinstance(value.return_dict, Const) and value.return_dict.value is True):
-            return False
+            return False  # a processor, or a tokenizer the analysis does not know
         if isinstance(value.tokenize, Const) and value.tokenize.value is False:
             return False
         if value.tokenize is not UNKNOWN and not isinstance(value.tokenize, Const):

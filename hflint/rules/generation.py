@@ -978,8 +978,33 @@ class InferenceInTrainMode(Rule):
             model.train()
             losses = evaluate(model, [])
         """),
+        Valid("""
+            # the epoch loop switches to eval mode before each validation pass
+            import torch
+            from transformers import AutoModelForSequenceClassification
+            model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2)
+            batch = {"input_ids": torch.tensor([[101, 102]]), "labels": torch.tensor([1])}
+            for epoch in range(3):
+                model.eval()
+                with torch.no_grad():
+                    val_loss = model(**batch).loss
+                model.train()
+                model(**batch).loss.backward()
+        """),
     ]
     INVALID = [
+        Invalid("""
+            # validation first, then training: from the second epoch on, validation runs in training mode
+            import torch
+            from transformers import AutoModelForSequenceClassification
+            model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2)
+            batch = {"input_ids": torch.tensor([[101, 102]]), "labels": torch.tensor([1])}
+            for epoch in range(3):
+                with torch.no_grad():
+                    val_loss = model(**batch).loss
+                model.train()
+                model(**batch).loss.backward()
+        """, line=8, message="later in the loop, runs before this pass on the next iteration"),
         Invalid("""
             import torch
             from transformers import AutoModelForSequenceClassification
@@ -1116,6 +1141,22 @@ class InferenceInTrainMode(Rule):
                 yield self.report(use.site, self.message.format(call=call, guard=use.context.grad_off, model=label,
                                                                 why=why))
 
+    @staticmethod
+    def _last_train(events: list, forward: Use, order: list) -> Optional[tuple]:
+        """The last event of ``order`` (the events that run before ``forward``, in the order they run) that puts
+        the model in training mode on a path to it, unless an ``eval()`` that always runs, or a call that may
+        switch modes, follows it."""
+        starts = [i for i, e in enumerate(order) if e[2] in ("train", "built") and on_one_path(e[1], forward.cond)]
+        if not starts:
+            return None
+        start = order[starts[-1]]
+        for seq, cond, kind, _, _ in order[starts[-1] + 1:]:
+            if kind == "unknown" and on_one_path(cond, forward.cond):
+                return None
+            if kind == "eval" and (dominates(cond, forward.cond) or dominates(cond, start[1])):
+                return None
+        return start
+
     def _in_train_mode(self, model: HFObject, forward: Use) -> Optional[tuple]:
         """(what left the model in training mode before ``forward``, the node that did), or None when it is in eval
         mode (or that is unknown)."""
@@ -1124,46 +1165,54 @@ class InferenceInTrainMode(Rule):
         if any("drop" in k for k, (v, _) in model.kwargs.items()
                if isinstance(v, Const) and v.value == 0):
             return None  # dropout switched off by hand: training mode is deliberate (e.g. to test masking)
-        events: list[tuple[int, tuple, str, cst.CSTNode]] = []  # (seq, cond, train|eval|unknown, node)
+        # (seq, cond, train|eval|unknown|built, node, enclosing loops)
+        events: list[tuple[int, tuple, str, cst.CSTNode, tuple]] = []
         # Model(config, encoder=pretrained, ...) wraps parts that from_pretrained left in eval mode.
         if model.origin == "from_config" and model.scope is scope \
                 and not any(isinstance(v, HFObject) and v.role == "model" for _, v in model.args):
-            events.append((model.seq, model.cond, "built", model.node))
+            events.append((model.seq, model.cond, "built", model.node, ()))
         for use in model.uses:
-            if use.scope is not scope or use.seq >= forward.seq:
+            if use.scope is not scope or use is forward:
                 continue
+            loops = use.context.loops if use.context is not None else ()
             if use.kind == "method" and use.name == "eval":
-                events.append((use.seq, use.cond, "eval", use.site))
+                events.append((use.seq, use.cond, "eval", use.site, loops))
             elif use.kind == "method" and use.name == "train":
-                events.append((use.seq, use.cond, _train_mode(use.call, facts), use.site))
+                events.append((use.seq, use.cond, _train_mode(use.call, facts), use.site, loops))
             elif _handed_to_helper(use) and not use.callee.endswith(".prepare") and not facts.is_summarized(use.call):
-                events.append((use.seq, use.cond, "unknown", use.node))
+                events.append((use.seq, use.cond, "unknown", use.node, loops))
         for site in scope.calls:
-            if site.seq < forward.seq and site.name in _MAY_EVAL and site.receiver is not model \
+            if site.name in _MAY_EVAL and site.receiver is not model \
                     and not (isinstance(site.receiver, HFObject) and site.receiver.role in ("model", "tokenizer")):
-                events.append((site.seq, site.cond, "unknown", site.node))
+                events.append((site.seq, site.cond, "unknown", site.node,
+                               site.context.loops if site.context is not None else ()))
         events.sort(key=lambda e: e[0])
-        starts = [e for e in events if e[2] in ("train", "built") and on_one_path(e[1], forward.cond)]
-        if not starts:
+        found = self._last_train(events, forward, [e for e in events if e[0] < forward.seq])
+        looped = False
+        for loop in reversed(forward.context.loops if forward.context is not None else ()):
+            if found is not None:
+                break
+            # the loop comes back: what its body does after the forward pass happened before the next one
+            body = [e for e in events if any(lp.node is loop.node for lp in e[4])]
+            found = self._last_train(events, forward, [e for e in body if e[0] > forward.seq] +
+                                     [e for e in body if e[0] < forward.seq])
+            looped = found is not None
+        if found is None:
             return None
-        start = starts[-1]
-        for seq, cond, kind, _ in events:
-            if seq <= start[0]:
-                continue
-            if kind == "unknown" and on_one_path(cond, forward.cond):
-                return None
-            if kind == "eval" and (dominates(cond, forward.cond) or dominates(cond, start[1])):
-                return None
+        start = found
         line = self.at(start[3], "the model is put in training mode here" if start[2] == "train" else
                        "the model is built (in training mode) here")
         label = _receiver_text(start[3]) if start[2] == "train" else dotted_name(forward.call.func)
         if forward.kind == "method":
             label = _receiver_text(forward.call) if start[2] != "train" else label
         label = label or model.label()
-        partial = [e for e in events if e[0] > start[0] and e[2] == "eval"]
+        partial = [e for e in events if start[0] < e[0] < forward.seq and e[2] == "eval"]
         since = f"`{label}.eval()` at {self.at(partial[-1][3], 'eval() runs on some paths only')} does not run on " \
             "every path" \
             if partial else f"no `{label}.eval()` since"
+        if looped:
+            return f"`{label}.train()` at {line}, later in the loop, runs before this pass on the next iteration, " \
+                   f"and no `{label}.eval()` in between", start[3]
         if start[2] == "train":
             return f"`{label}.train()` at {line}, {since}", start[3]
         how = "from_config(...)" if model.call is not None and isinstance(model.call.func, cst.Attribute) \
@@ -1302,8 +1351,33 @@ class ChatTemplateSpecialTokensAddedTwice(Rule):
             text = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=sys.argv[1] == "t")
             ids = tok(text)
         """),
+        Valid("""
+            # a method renders the template; the tokenizer call leaves the special tokens to it
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            class ChatBot:
+                def __init__(self):
+                    self.tokenizer = AutoTokenizer.from_pretrained("meta-llama/Meta-Llama-3-8B-Instruct")
+                    self.model = AutoModelForCausalLM.from_pretrained("meta-llama/Meta-Llama-3-8B-Instruct")
+                def render(self, messages):
+                    return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+                def reply(self, messages):
+                    inputs = self.tokenizer(self.render(messages), return_tensors="pt", add_special_tokens=False)
+                    return self.model.generate(**inputs, max_new_tokens=256)
+        """),
     ]
     INVALID = [
+        Invalid("""
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            class ChatBot:
+                def __init__(self):
+                    self.tokenizer = AutoTokenizer.from_pretrained("meta-llama/Meta-Llama-3-8B-Instruct")
+                    self.model = AutoModelForCausalLM.from_pretrained("meta-llama/Meta-Llama-3-8B-Instruct")
+                def render(self, messages):
+                    return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+                def reply(self, messages):
+                    inputs = self.tokenizer(self.render(messages), return_tensors="pt")
+                    return self.model.generate(**inputs, max_new_tokens=256)
+        """, line=9, message="rendered at line 7"),
         Invalid("""
             from transformers import AutoTokenizer
             tok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")

@@ -14,9 +14,11 @@ from ..analysis.values import Const, Dict, Encoding, Field, HFObject, QName, Str
 from .base import Invalid, Report, Rule, Valid
 
 # Collators that build labels from input ids and set pad positions to -100 (or pad labels with -100).
-MASKING_COLLATORS = frozenset({"DataCollatorForLanguageModeling", "DataCollatorForSeq2Seq",
-                               "DataCollatorForTokenClassification", "DataCollatorForCompletionOnlyLM",
-                               "DataCollatorWithFlattening"})
+# Collators that rebuild `labels` with the pad positions at -100 (`DataCollatorForLanguageModeling.torch_call`:
+# `labels[labels == pad_token_id] = -100`, 5.24; trl's completion-only collator extends it). DataCollatorForSeq2Seq
+# and DataCollatorForTokenClassification pad labels with -100 only where they add the padding: labels the
+# tokenizer already padded keep their pad ids (`DataCollatorForSeq2Seq.__call__`, 5.24).
+MASKING_COLLATORS = frozenset({"DataCollatorForLanguageModeling", "DataCollatorForCompletionOnlyLM"})
 
 
 def _short(module: cst.Module, node: cst.CSTNode, limit: int = 50) -> str:
@@ -66,7 +68,9 @@ class LabelsIncludePadding(Rule):
     `"labels": enc["input_ids"]`, or a tokenizer call with `text_target=` — when nothing sets the pad
     positions to -100 before the model sees them or the function returns them (`labels[labels ==
     tokenizer.pad_token_id] = -100`, `masked_fill(..., -100)`, `torch.where(..., -100)`), and no collator
-    that masks labels (`DataCollatorForLanguageModeling`, `DataCollatorForSeq2Seq`) is used.
+    that rebuilds the labels with padding masked (`DataCollatorForLanguageModeling`) is used.
+    `DataCollatorForSeq2Seq` does not count: it pads labels with -100 only where it adds the padding, so
+    labels the tokenizer padded to `max_length` keep their pad ids.
 
     ## Why is this bad?
     The loss ignores only positions labelled -100. With pad ids as labels, every pad position is a
@@ -161,8 +165,29 @@ class LabelsIncludePadding(Rule):
                 return tokenizer(batch["source"], text_target=batch["target"], truncation=True)
             collator = DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=-100)
         """),
+        Valid("""
+            # padded to max_length, then the pad ids of the labels are replaced (as the summarization examples do)
+            from transformers import AutoTokenizer, DataCollatorForSeq2Seq
+            tokenizer = AutoTokenizer.from_pretrained("facebook/bart-base")
+            def preprocess(batch):
+                enc = tokenizer(batch["document"], text_target=batch["summary"], max_length=512,
+                                padding="max_length", truncation=True)
+                enc["labels"] = [[(t if t != tokenizer.pad_token_id else -100) for t in label]
+                                 for label in enc["labels"]]
+                return enc
+            collator = DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=-100)
+        """),
     ]
     INVALID = [
+        Invalid("""
+            # the collator pads with -100 only what it pads itself: these labels are padded already
+            from transformers import AutoTokenizer, DataCollatorForSeq2Seq
+            tokenizer = AutoTokenizer.from_pretrained("facebook/bart-base")
+            def preprocess(batch):
+                return tokenizer(batch["document"], text_target=batch["summary"], max_length=512,
+                                 padding="max_length", truncation=True)
+            collator = DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=-100)
+        """, line=5),
         Invalid("""
             from transformers import AutoModelForCausalLM, AutoTokenizer
             tok = AutoTokenizer.from_pretrained("gpt2")
@@ -276,7 +301,9 @@ class LabelsIncludePadding(Rule):
                 candidates.append((store.seq, store.value_node, value, pads(value.encoding)))
         target = next((a for a in enc.call.args if a.keyword is not None and a.keyword.value == "text_target"), None)
         if target is not None and pads(enc) and not any(
-                isinstance(u.value, (Field, Const)) for u in stores):
+                isinstance(u.value, (Field, Const)) or (u.value_node is not None
+                                                         and facts.mentions_ignore_index(u.value_node))
+                for u in stores):
             candidates.append((enc.seq, target, None, pads(enc)))
         for seq, node, value, padding in candidates:
             if self._labels_masked(enc, seq) or (value is not None and self._masked(value, seq)):
@@ -599,8 +626,10 @@ class Fp16OnBf16PretrainedModel(Rule):
     ## What it does
     Reports `TrainingArguments(fp16=True)` (and `Seq2SeqTrainingArguments`, trl's configs) used with a
     checkpoint from a family pretrained in bfloat16 whose activations are known to overflow float16 — T5
-    v1.1, mT5, Flan-T5, ByT5, UL2, T0 (a bundled list, each entry with its source) — and `model.half()`,
-    `model.to(torch.float16)` or `from_pretrained(..., dtype=torch.float16)` on such a checkpoint.
+    v1.1, mT5, Flan-T5, ByT5, UL2, LongT5, T0 (a bundled list, each entry with its source) — and
+    `model.half()` or `model.to(torch.float16)` on such a checkpoint. `from_pretrained(..., dtype=torch.float16)`
+    is reported only for LongT5: the T5 and mT5 classes keep the layer that overflows (`wo`) in float32 when
+    they are loaded in float16 (`_keep_in_fp32_modules`), which `.half()` and fp16 autocast do not.
     `bf16=True` and float32 are fine, and so is fp16 for BERT-style and other checkpoints.
 
     ## Why is this bad?
@@ -662,6 +691,13 @@ class Fp16OnBf16PretrainedModel(Rule):
             from transformers import AutoModelForCausalLM
             model = AutoModelForCausalLM.from_pretrained("gpt2").half()
         """),
+        Valid("""
+            # loaded in float16, T5 keeps its feed-forward output layer (`wo`) in float32
+            import torch
+            from transformers import T5ForConditionalGeneration
+            model = T5ForConditionalGeneration.from_pretrained("google/flan-t5-large", device_map="auto",
+                                                               dtype=torch.float16)
+        """),
     ]
     INVALID = [
         Invalid("""
@@ -678,8 +714,14 @@ class Fp16OnBf16PretrainedModel(Rule):
         Invalid("""
             import torch
             from transformers import AutoModelForSeq2SeqLM
-            model = AutoModelForSeq2SeqLM.from_pretrained("google/t5-v1_1-base", torch_dtype=torch.float16)
+            model = AutoModelForSeq2SeqLM.from_pretrained("google/long-t5-tglobal-base", torch_dtype=torch.float16)
         """, line=3, message="`torch_dtype=torch.float16`"),
+        Invalid("""
+            import torch
+            from transformers import AutoModelForSeq2SeqLM
+            model = AutoModelForSeq2SeqLM.from_pretrained("google/t5-v1_1-base", dtype=torch.float16)
+            model = model.half()
+        """, line=4, message="`.half()`"),
         Invalid("""
             from transformers import AutoModelForSeq2SeqLM, Trainer, TrainingArguments
             CHECKPOINT = "google/byt5-small"
@@ -715,7 +757,7 @@ class Fp16OnBf16PretrainedModel(Rule):
             family = knowledge.bf16_pretrained(model.checkpoint)
             if family is None:
                 continue
-            for node, setting in self._float16_settings(model):
+            for node, setting in self._float16_settings(model, family):
                 if id(node) not in reported:
                     reported.add(id(node))
                     yield self._report(node, setting, model, family)
@@ -731,9 +773,11 @@ class Fp16OnBf16PretrainedModel(Rule):
                 reported.add(id(fp16[1]))
                 yield self._report(fp16[1], "`fp16=True`", model, family)
 
-    def _float16_settings(self, model: HFObject) -> Iterable[tuple]:
+    def _float16_settings(self, model: HFObject, family: dict) -> Iterable[tuple]:
         facts = self.ctx.facts
         for key in ("torch_dtype", "dtype"):
+            if family.get("float16_load_keeps_float32"):
+                break  # from_pretrained keeps the layer that overflows in float32 (the family's entry says why)
             if key in model.kwargs and self._float16(model.kwargs[key][0]):
                 yield model.kwargs[key][1], f"`{key}={_short(self.ctx.module, model.kwargs[key][1].value)}`"
         for use in model.uses:
